@@ -1,0 +1,53 @@
+# MedCode Practice — the two set-up commands are `make start` and `make test` (see README).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
+PORT ?= 8888
+
+.PHONY: start test install install-test chromium practice warm clean-cache
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+# Re-install only when the project metadata changed.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PIP) install -e ".[test]"
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+warm: install
+	$(VENV)/bin/medcode codesets build
+
+## start: JupyterLab on the course (landing page: 00-welcome), nbgrader and Voila extensions enabled
+start: warm
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --notebook-dir=course --ServerApp.port=$(PORT) \
+		--LabApp.default_url=/lab/tree/00-welcome.ipynb
+
+## practice: the Voila practice apps for self-learners
+practice: warm
+	$(VENV)/bin/medcode practice --port $(PORT)
+
+## chromium: Debian Chromium for the browser tests (installed when missing and apt is available)
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "could not install chromium: browser tests will be skipped"; \
+	fi
+
+## test: the whole suite (unit, notebooks, nbgrader end-to-end, browser)
+test: install-test chromium
+	$(VENV)/bin/medcode codesets build
+	$(VENV)/bin/python -m pytest -q
+
+clean-cache:
+	rm -rf "$${MEDCODE_CACHE_DIR:-$$HOME/.cache/medcode-practice}"
