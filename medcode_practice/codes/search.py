@@ -27,7 +27,7 @@ from . import _releases, cpt, hcpcs, icd10cm, icd10pcs
 from ._tables import authored
 from .normalize import CPT, HCPCS, ICD10CM, ICD10PCS, candidates, system_name
 
-_FORMAT = "4"
+_FORMAT = "5"
 _STOPWORDS = {"with", "of", "and", "the", "for", "in", "to", "a", "an", "on", "by", "or", "at", "due", "as", "from"}
 _APPROACH_WORDS = {
     "0": "open", "3": "percutaneous needle", "4": "laparoscopic laparoscopy arthroscopic arthroscopy "
@@ -97,10 +97,11 @@ def _documents():
     """Yield (system, code, code words, title, other terms, billable) for everything searchable."""
     release = icd10cm.release()
     con = sqlite3.connect(f"file:{release._path}?mode=ro", uri=True)
-    for code, nodot, description, billable, inclusion in con.execute(
-            "SELECT code, nodot, description, billable, inclusion_terms FROM item "
+    for code, nodot, description, billable, inclusion, includes in con.execute(
+            "SELECT code, nodot, description, billable, inclusion_terms, includes FROM item "
             "WHERE kind NOT IN ('chapter','block')"):
-        yield ICD10CM, code, nodot, description, " ; ".join(json.loads(inclusion or "[]")), billable
+        terms = json.loads(inclusion or "[]") + json.loads(includes or "[]")
+        yield ICD10CM, code, nodot, description, " ; ".join(terms), billable
     con.close()
     index_terms = _pcs_index_terms()
     pcs = icd10pcs._con()

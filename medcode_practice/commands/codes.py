@@ -135,11 +135,12 @@ def run_info(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     import time
 
-    from ..codes import icd10cm, search
+    from ..codes import icd10cm
+    from ..codes.search import index_path
 
     started = time.perf_counter()
     release = icd10cm.release()
-    path = search.index_path()
+    path = index_path()
     seconds = round(time.perf_counter() - started, 2)
     emit(args, {"icd10cm": release.title, "search_index": str(path), "seconds": seconds},
          f"ready: {release.title}; search index {path.name} ({seconds} s)")

@@ -76,8 +76,11 @@ def _secrets(key) -> frozenset[str]:
 
 
 def _common_error(case: Case, code: str) -> str | None:
+    """Return the case's explanation for a known wrong answer (its code may carry a modifier: "45385-33")."""
+    wanted = code.upper().replace(".", "")
     for error in case.key.common_errors:
-        if error.code.upper() == code.upper():
+        listed = re.split(r"[\s\-x×*]", error.code.strip().upper(), maxsplit=1)[0].replace(".", "")
+        if listed == wanted:
             return error.why
     return None
 
@@ -253,8 +256,10 @@ class _Grader:
         remaining = list(answer.procedures)
         earned, matched_count = 0.0, 0
         for line in key.procedures:
-            found = next((e for e in remaining if e.code == line.code or e.code in alternatives.get(line.code, ())),
-                         None)
+            same = [e for e in remaining if e.code == line.code or e.code in alternatives.get(line.code, ())]
+            # Of several lines with the same code, the one closest to the key line is the match (order-free).
+            found = max(same, key=lambda e: (e.code == line.code, set(e.modifiers) == set(line.modifiers),
+                                             e.units == line.units)) if same else None
             rel = "exact" if found and found.code == line.code else "alternative" if found else None
             if found is None:
                 found = self._near_service(remaining, line.code)

@@ -135,11 +135,19 @@ def age_conflict(code: str, age: int) -> str | None:
     return None
 
 
+def _closed_at_exit(engine):
+    """Close a native msdrg engine before the interpreter tears down (its __del__ fails that late)."""
+    import atexit
+
+    atexit.register(engine.close)
+    return engine
+
+
 @cache
 def _mce():
     import msdrg
 
-    return msdrg.MceEditor()
+    return _closed_at_exit(msdrg.MceEditor())
 
 
 def check_age_and_sex(case: Case) -> list[Problem]:
@@ -171,7 +179,7 @@ def check_age_and_sex(case: Case) -> list[Problem]:
 def _grouper():
     import msdrg
 
-    return msdrg.MsdrgGrouper()
+    return _closed_at_exit(msdrg.MsdrgGrouper())
 
 
 MS_DRG_VERSION = 431  # MS-DRG v43.1, for FY2026 discharges from April 1 2026 (ICD-10-CM April 2026 update)
@@ -220,7 +228,7 @@ def check_evidence(case: Case) -> list[Problem]:
 
 
 _SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
-_PHONE = re.compile(r"\(?\b(\d{3})\)?[ .-]?(\d{3})[ .-](\d{4})\b")
+_PHONE = re.compile(r"(?<![\w-])\(?(\d{3})\)?[ .-]?(\d{3})[ .-](\d{4})(?![\w-])")
 
 
 def npi_is_valid(npi: str) -> bool:
