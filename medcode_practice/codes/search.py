@@ -27,7 +27,10 @@ from . import _releases, cpt, hcpcs, icd10cm, icd10pcs
 from ._tables import authored
 from .normalize import CPT, HCPCS, ICD10CM, ICD10PCS, candidates, system_name
 
-_FORMAT = "5"
+_FORMAT = "6"
+# A word that matches thousands of codes is ranked among its first _CAP matches in index order, so a one-word
+# query stays fast (bm25 must score every match it is given).
+_CAP = 400
 _STOPWORDS = {"with", "of", "and", "the", "for", "in", "to", "a", "an", "on", "by", "or", "at", "due", "as", "from"}
 _APPROACH_WORDS = {
     "0": "open", "3": "percutaneous needle", "4": "laparoscopic laparoscopy arthroscopic arthroscopy "
@@ -94,7 +97,15 @@ def _pcs_index_terms() -> dict[str, list[str]]:
 
 
 def _documents():
-    """Yield (system, code, code words, title, other terms, billable) for everything searchable."""
+    """Yield (system, code, code words, title, other terms, billable) for everything searchable.
+
+    The order is the tie-break for very common words (see ``_CAP``): CPT and HCPCS, then ICD-10-CM, then PCS.
+    """
+    for item in cpt.codes().values():
+        yield CPT, item.code, item.code, item.descriptor, " ; ".join([item.subsection, *item.keywords]), 1
+    for item in hcpcs.codes().values():
+        yield HCPCS, item.code, item.code, item.long_description, " ; ".join(
+            [item.short_description, *item.keywords]), int(item.billable)
     release = icd10cm.release()
     con = sqlite3.connect(f"file:{release._path}?mode=ro", uri=True)
     for code, nodot, description, billable, inclusion, includes in con.execute(
@@ -116,11 +127,6 @@ def _documents():
         for size in (4, 5, 6, 7):
             extra += index_terms.get(code[:size], [])
         yield ICD10PCS, code, code, title, " ; ".join(e for e in extra if e), 1
-    for item in cpt.codes().values():
-        yield CPT, item.code, item.code, item.descriptor, " ; ".join([item.subsection, *item.keywords]), 1
-    for item in hcpcs.codes().values():
-        yield HCPCS, item.code, item.code, item.long_description, " ; ".join(
-            [item.short_description, *item.keywords]), int(item.billable)
 
 
 def _deletes(word: str) -> set[str]:
@@ -256,9 +262,12 @@ def _group(con: sqlite3.Connection, words: list[str], index: int) -> tuple[str |
 
 def _run(con: sqlite3.Connection, query: str, filters: str, params: list, limit: int, bonus: float,
          hits: dict[tuple[str, str], Hit]) -> None:
+    cap = con.execute(f"SELECT rowid FROM doc WHERE doc MATCH ? {filters} LIMIT 1 OFFSET ?",
+                      [query, *params, _CAP - 1]).fetchone()
+    bound, extra = (" AND rowid <= ?", [cap[0]]) if cap else ("", [])
     rows = con.execute(
         f"SELECT system, code, title, billable, bm25(doc, 2.0, 10.0, 4.0) AS r FROM doc "
-        f"WHERE doc MATCH ? {filters} ORDER BY r LIMIT ?", [query, *params, limit * 3]).fetchall()
+        f"WHERE doc MATCH ? {filters}{bound} ORDER BY r LIMIT ?", [query, *params, *extra, limit * 3]).fetchall()
     for system, code, title, is_billable, rank in rows:
         # Prefer billable codes and shorter titles among equally good matches.
         score = bonus - rank + (1.0 if is_billable else 0.0) - len(title) / 400
