@@ -160,7 +160,18 @@ def build(path: Path) -> Path:
     con.commit()
     con.close()
     os.replace(tmp, path)
+    _prune(path.parent, "search-*.sqlite", keep=3)
     return path
+
+
+def _prune(folder: Path, pattern: str, keep: int) -> None:
+    """Delete all but the newest ``keep`` cache files of a kind (each search index is ~100 MB)."""
+    files = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
 
 
 _key_cache: dict = {}
