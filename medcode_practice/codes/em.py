@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MDM_LEVELS = ("straightforward", "low", "moderate", "high")
-_ELEMENT_SCALES = {
+ELEMENT_SCALES = {
     "problems": ("minimal", "low", "moderate", "high"),
     "data": ("minimal", "limited", "moderate", "extensive"),
     "risk": ("minimal", "low", "moderate", "high"),
@@ -43,7 +43,7 @@ class EmResult:
 
 
 def _rank(element: str, value: str) -> int:
-    scale = _ELEMENT_SCALES[element]
+    scale = ELEMENT_SCALES[element]
     text = str(value).strip().lower()
     if text == "straightforward":
         text = "minimal"

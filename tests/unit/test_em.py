@@ -6,7 +6,7 @@ import pytest
 
 from medcode_practice.codes import em
 
-PROBLEMS, DATA, RISK = em._ELEMENT_SCALES["problems"], em._ELEMENT_SCALES["data"], em._ELEMENT_SCALES["risk"]
+PROBLEMS, DATA, RISK = em.ELEMENT_SCALES["problems"], em.ELEMENT_SCALES["data"], em.ELEMENT_SCALES["risk"]
 
 
 def test_two_of_three_rule_over_every_combination():
