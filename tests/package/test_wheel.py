@@ -33,14 +33,16 @@ def test_wheel_carries_the_code_set_data_and_practice_cases(wheel):
 
 
 def test_wheel_holds_no_assessment_key(wheel):
-    """Is every assessment case — its id, title and patient — absent from every file in the wheel?"""
+    """Is every assessment case — its file, title, patient and key rationales — absent from the wheel?"""
     assessment = records.all_cases("assessment")
     assert assessment, "the assessment pool should be visible from a checkout"
     archive = zipfile.ZipFile(wheel)
     assert not [n for n in archive.namelist() if "autograder" in n or "assessment" in n.lower()]
     blob = b"\n".join(archive.read(n) for n in archive.namelist())
     for case in assessment:
-        for secret in (case.id, case.title, case.patient.name):
+        assert not [n for n in archive.namelist() if n.endswith(f"/{case.id}.yaml")]
+        rationales = [d.rationale for d in case.key.diagnoses if len(d.rationale) > 30]
+        for secret in (case.title, case.patient.name, *rationales):
             assert secret.encode() not in blob, f"{case.id}: {secret!r} found in the wheel"
 
 
