@@ -76,6 +76,7 @@ class Payer:
     claim_number_prefix: str = "PCN"
     plan_name: str = ""
     coverage_start: date = date(2015, 1, 1)
+    member_pattern: str = ""
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -98,6 +99,11 @@ class Payer:
                 return reason
         return None
 
+    def knows_member(self, member_id: str) -> bool:
+        """Return True when the member id has this payer's format (a wrong payer cannot find the member)."""
+        return bool(member_id.strip()) and (not self.member_pattern or
+                                            re.match(self.member_pattern, member_id.strip().upper()) is not None)
+
     def fee_factor(self) -> Decimal:
         return self.fee_percent / Decimal("100")
 
@@ -107,7 +113,9 @@ _PAYERS = (
           Address("PO Box 0101", "Fernhollow", "OH", "439990101"), "6145550150",
           deductibles=((2024, Decimal("240")), (2025, Decimal("257")), (2026, Decimal("283"))),
           coinsurance=Decimal("0.20"), timely_filing_days=365, sequestration=Decimal("0.02"),
-          covers_routine_physicals=False, claim_number_prefix="MB", plan_name="Medicare Part B (synthetic MAC)",
+          covers_routine_physicals=False, claim_number_prefix="MB",
+          member_pattern=r"^[1-9][A-Z][A-Z0-9][0-9]-?[A-Z][A-Z0-9][0-9]-?[A-Z]{2}[0-9]{2}$",
+          plan_name="Medicare Part B (synthetic MAC)",
           notes=("Pays the fee schedule; deductible and 20% coinsurance are the patient's; 2% sequestration "
                  "reduces the payment (CO-253).", "Routine physicals are not covered (PR-96; append GY).",
                  "Claims must be filed within 12 months of the date of service.")),
@@ -115,7 +123,8 @@ _PAYERS = (
           Address("PO Box 0102", "Fernhollow", "OH", "439990102"), "6145550151",
           fee_percent=Decimal("75"), coinsurance=Decimal("0"), office_copay=Decimal("2.00"),
           timely_filing_days=180, prior_auth=(("advanced imaging", ADVANCED_IMAGING),),
-          copay_waived_under_age=21, claim_number_prefix="MCD", plan_name="State Medicaid Plan (synthetic)",
+          copay_waived_under_age=21, claim_number_prefix="MCD", member_pattern=r"^MCD-",
+          plan_name="State Medicaid Plan (synthetic)",
           notes=("Pays 75% of the fee schedule; no deductible; a $2 copay on adult office visits, none under 21.",
                  "Advanced imaging needs prior authorization.", "Claims must be filed within 180 days.")),
     Payer("Bluestone Health Plan", "SBH03", "commercial", "12",
@@ -124,7 +133,8 @@ _PAYERS = (
                                                    (2026, Decimal("1500"))),
           coinsurance=Decimal("0.20"), office_copay=Decimal("30.00"), timely_filing_days=90,
           prior_auth=(("advanced imaging", ADVANCED_IMAGING), ("knee arthroscopy", KNEE_ARTHROSCOPY)),
-          claim_number_prefix="BH", plan_name="Bluestone Health Plan PPO (synthetic)",
+          claim_number_prefix="BH", member_pattern=r"^BHP-",
+          plan_name="Bluestone Health Plan PPO (synthetic)",
           notes=("Pays 125% of the Medicare-like fee schedule; $1,500 deductible, 20% coinsurance, $30 office "
                  "visit copay (deductible does not apply to the copay visit).",
                  "Preventive care is paid in full.", "Prior authorization: advanced imaging, knee arthroscopy.",
@@ -135,7 +145,8 @@ _PAYERS = (
                                                    (2026, Decimal("1000"))),
           coinsurance=Decimal("0.20"), office_copay=Decimal("40.00"), timely_filing_days=180,
           prior_auth=(("advanced imaging", ADVANCED_IMAGING),),
-          claim_number_prefix="CI", plan_name="Cedarline Insurance Choice (synthetic)",
+          claim_number_prefix="CI", member_pattern=r"^CDL-",
+          plan_name="Cedarline Insurance Choice (synthetic)",
           notes=("Pays 115% of the Medicare-like fee schedule; $1,000 deductible, 20% coinsurance, $40 office "
                  "visit copay.", "Preventive care is paid in full.", "Prior authorization: advanced imaging.",
                  "Claims must be received within 180 days.")),
@@ -187,6 +198,7 @@ class Eligibility:
     coinsurance: Decimal
     copay: Decimal
     message: str = ""
+    found: bool = True
 
     @property
     def deductible_remaining(self) -> Decimal:
@@ -254,7 +266,8 @@ def check_eligibility(payer_name: str | Payer, member_id: str, on: date, age: in
     entry = _ENROLLMENT.get((plan.name, member_id), {})
     start = entry.get("start", plan.coverage_start)
     end = entry.get("end")
-    active = bool(member_id.strip()) and start <= on and (end is None or on <= end)
+    found = plan.knows_member(member_id) or bool(entry)
+    active = found and start <= on and (end is None or on <= end)
     met_table = entry.get("met", {})
     if on.year in met_table:
         met = met_table[on.year]
@@ -268,11 +281,13 @@ def check_eligibility(payer_name: str | Payer, member_id: str, on: date, age: in
     message = entry.get("message", "")
     if not member_id.strip():
         message = "MEMBER ID MISSING"
+    elif not found:
+        message = "MEMBER NOT FOUND"
     elif not active and not message:
         message = "COVERAGE NOT ACTIVE ON DATE OF SERVICE" if on >= start else "COVERAGE NOT YET EFFECTIVE"
     return Eligibility(plan.name, member_id, on, active, start, end, plan.plan_name or plan.name,
                        plan.deductible(on.year), min(met, plan.deductible(on.year)), plan.coinsurance, money(copay),
-                       message)
+                       message, found)
 
 
 # Medicare members whose case records state the Part B deductible is met.
