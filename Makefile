@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 PORT ?= 8888
+LAB_FLAGS ?=
 
 .PHONY: start test install install-test chromium practice warm clean-cache
 
@@ -30,7 +31,7 @@ warm: install
 ## start: JupyterLab on the course (landing page: 00-welcome), nbgrader and Voila extensions enabled
 start: warm
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --notebook-dir=course --ServerApp.port=$(PORT) \
-		--LabApp.default_url=/lab/tree/00-welcome.ipynb
+		--LabApp.default_url=/lab/tree/00-welcome.ipynb $(LAB_FLAGS)
 
 ## practice: the Voila practice apps for self-learners
 practice: warm
