@@ -48,3 +48,33 @@ def run_cli(capsys):
         return code, out.out, out.err
 
     return run
+
+
+# ---------------------------------------------------------------------------------------------- browser tests
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory):
+    """One headless Chromium for the whole session (one sync_playwright per process), offline but for 127.0.0.1.
+
+    Chromium writes under $HOME, so it gets a temporary one. Pages are opened per test (or per module) from
+    this context. Requests to anything but the local server (Voila's templates link a CDN font) are aborted.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian chromium at /usr/bin/chromium (`make test` installs it)")
+    from playwright.sync_api import sync_playwright
+
+    home = tmp_path_factory.mktemp("chromium-home")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env={**os.environ, "HOME": str(home)},
+            viewport={"width": 1280, "height": 900})
+        context.route(lambda url: not url.startswith(("http://127.0.0.1", "http://localhost")),
+                      lambda route: route.abort())
+        context.set_default_timeout(30_000)
+        yield context
+        context.close()
