@@ -117,6 +117,8 @@ class Segment:
     def date(self, position: int) -> date:
         value = self.get(position)
         try:
+            if not re.fullmatch(r"\d{8}", value):
+                raise ValueError(value)
             return datetime.strptime(value, "%Y%m%d").date()
         except ValueError:
             raise X12FileError(f"element {self.id}{position:02d} is {value!r}, not a date (CCYYMMDD)",

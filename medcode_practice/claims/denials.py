@@ -81,11 +81,12 @@ def next_steps(remit: Remittance, *, include_routine: bool = False) -> list[Foll
             for adjustment in line.adjustments:
                 if adjustment.reason in ROUTINE and not include_routine:
                     continue
-                action, steps = action_for(adjustment.group, adjustment.reason, line.remarks + item.remarks)
+                # Claim-level remarks (MOA) apply to every line only when the claim was unprocessable.
+                remarks = line.remarks + tuple(r for r in item.remarks if r in ("MA130", "MA04"))
+                action, steps = action_for(adjustment.group, adjustment.reason, remarks)
                 code = carc(adjustment.reason)
                 out.append(FollowUp(item.claim_id, item.payer_claim_number, line.line_number, line.code,
-                                    adjustment.group, adjustment.reason, adjustment.amount,
-                                    line.remarks + item.remarks, action, steps,
+                                    adjustment.group, adjustment.reason, adjustment.amount, remarks, action, steps,
                                     code.description if code else ""))
     return out
 

@@ -215,7 +215,8 @@ def _claim_segments(out: SegmentWriter, claim: Claim, hl: int) -> int:
 def write_837(claims: Claim | list[Claim], *, control: int | None = None) -> str:
     """Return the 837P 005010X222A1 interchange for one claim or a batch to the same payer.
 
-    Raises ValueError with what to fix when a claim cannot be carried by the format.
+    A batch goes out on one date (BHT04): the latest submission date of its claims. Raises ValueError with
+    what to fix when a claim cannot be carried by the format.
     """
     batch = [claims] if isinstance(claims, Claim) else list(claims)
     if not batch:
@@ -229,7 +230,8 @@ def write_837(claims: Claim | list[Claim], *, control: int | None = None) -> str
     control = control if control is not None else control_number(batch)
     out = SegmentWriter()
     out.add("ST", "837", "0001", VERSION)
-    out.add("BHT", "0019", "00", f"{first.claim_id}-{control}"[:50], ymd(first.submission_date), "1200", "CH")
+    sent = max(c.submission_date for c in batch)
+    out.add("BHT", "0019", "00", f"{first.claim_id}-{control}"[:50], ymd(sent), "1200", "CH")
     billing = first.billing_provider
     out.add("NM1", "41", "2", billing.last_name, "", "", "", "", "46", submitter_id(first))
     out.add("PER", "IC", "BILLING OFFICE", "TE", billing.phone or "6145550100")
@@ -239,7 +241,7 @@ def write_837(claims: Claim | list[Claim], *, control: int | None = None) -> str
         hl = _claim_segments(out, claim, hl)
     out.add("SE", str(len(out) + 1), "0001")
     return envelope(out.segments, functional_id="HC", version=VERSION, sender=submitter_id(first),
-                    receiver=first.payer.payer_id, control=control, when=first.submission_date)
+                    receiver=first.payer.payer_id, control=control, when=sent)
 
 
 def validate_837(text: str) -> list[str]:
