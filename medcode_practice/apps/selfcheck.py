@@ -286,7 +286,7 @@ def case_check(case_id: str, parts: Sequence[str] = ("diagnoses",)) -> widgets.V
 
     check.on_click(on_check)
     prompt = _question(f"Code the {what} for case {case.id}. Open the record, read it, then type your answer.")
-    return _box("case-check", [prompt, record, answer, check, feedback])
+    return _box("case-check", [prompt, record, answer, widgets.HBox([check]), feedback])
 
 
 # --------------------------------------------------------------------------------------------- flashcards
@@ -372,7 +372,8 @@ def word_builder(parts: Iterable[str] | Mapping[str, Iterable[str]] | None = Non
     def dropdown(kind: str, blank: str | None) -> widgets.Dropdown:
         options = ([(blank, "")] if blank else []) + [(f"{p.part}   {p.meaning}", p.part) for p in grouped[kind]]
         return _classed(widgets.Dropdown(options=options, description=kind.capitalize(),
-                                         layout=widgets.Layout(width="330px")), f"mcp-{kind}")
+                                         style={"description_width": "48px"}, layout=widgets.Layout(width="285px")),
+                        f"mcp-{kind}")
 
     prefix, root, suffix = dropdown("prefix", "(no prefix)"), dropdown("root", None), dropdown("suffix", "(no suffix)")
     if grouped["suffix"]:
@@ -571,10 +572,11 @@ def mdm_grid() -> widgets.VBox:
         result = em.office_code(status.value, mdm=level, minutes=int(text) if text else None)
         lines = [f"MDM is <b>{level}</b>: {', '.join(meeting)} meet{'s' if len(meeting) == 1 else ''} or exceed "
                  f"{level} (two of the three elements decide)."]
+        by_mdm = em.office_code(status.value, mdm=level).code
+        lines.append(f"By MDM: {level} MDM for an {status.value} patient → {by_mdm}." if status.value == "established"
+                     else f"By MDM: {level} MDM for a new patient → {by_mdm}.")
         if result.basis == "time":
-            lines.append(f"Time supports a higher level than MDM, so time is used: {html.escape(result.reasoning)}.")
-        else:
-            lines.append(html.escape(result.reasoning) + ".")
+            lines.append(f"Time supports a higher level, so time is used: {html.escape(result.reasoning)}.")
         if result.prolonged_units:
             lines.append(f"Add prolonged-service code <code>99417</code> × {result.prolonged_units}.")
         feedback.value = _say("ok", f"<b>Office visit code: {result.code}</b><br>" + "<br>".join(lines))
