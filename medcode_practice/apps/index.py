@@ -23,6 +23,10 @@ APPS = (
                                  "explanation for every code — or sit it as a timed exam."),
     ("em_leveler", "E/M leveler", "Fill the MDM grid (problems, data, risk) or enter the time and see the visit "
                                   "level with the reasoning."),
+    ("claim_desk", "Claim desk", "Build the CMS-1500 from a case, scrub it, submit it to a simulated payer, read "
+                                 "the remittance, fix and resubmit."),
+    ("denial_queue", "Denial queue", "Work a queue of denied claims: correct, appeal, write off or bill the "
+                                     "patient — and see whether it was the right call."),
     ("terminology", "Medical terminology", "Flashcards of prefixes, roots and suffixes, and building words from "
                                            "their parts."),
 )

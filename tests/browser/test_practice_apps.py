@@ -227,3 +227,48 @@ def test_terminology_flashcards_flip_and_a_word_is_built(app_page, artifacts):
         ".terms-builder .mcp-suffix option", has_text="-megaly").first.get_attribute("value"))
     expect_text(page.locator(".terms-builder .mcp-word"), "cardiomegaly")
     shot(page, artifacts, "terminology-builder")
+
+
+# ---------------------------------------------------------------------------------------------- claim desk
+def test_claim_desk_denial_for_a_missing_25_then_paid_after_the_fix(app_page, artifacts):
+    """Does a claim sent without modifier 25 come back denied CO-97, and the frequency 7 replacement get paid?"""
+    page = app_page("claim_desk")
+    value = page.locator(".claim-case option", has_text="BL-0008").first.get_attribute("value")
+    page.select_option(".claim-case select", value=value)
+    expect_text(page.locator(".claim-record"), "BL-0008")
+    page.fill(".claim-codes textarea", "D22.5, I10, 99214, 11102")
+    page.click(".claim-build")
+    expect_text(page.locator(".claim-form"), "99214")
+    page.click(".claim-scrub")
+    expect_text(page.locator(".claim-scrub-report"), "without modifier 25")
+    page.click(".claim-submit")
+    remit = page.locator(".claim-remit")
+    expect_text(remit, "Denied: nothing paid")
+    expect_text(remit, "CO-97")
+    shot(page, artifacts, "claim-desk-denied")
+    page.fill(".claim-codes textarea", "D22.5, I10, 99214-25, 11102")
+    page.click(".claim-resubmit")
+    expect_text(remit, "frequency 7")
+    expect_text(remit, "Paid $95.76")
+    expect_text(page.locator(".claim-history"), "replacement claim (frequency 7)")
+    shot(page, artifacts, "claim-desk-paid")
+
+
+# ---------------------------------------------------------------------------------------------- denial queue
+def test_denial_queue_scores_the_call_on_each_claim(app_page, artifacts):
+    """Is a wrong call explained with the better one, a right call confirmed, and the score kept?"""
+    page = app_page("denial_queue")
+    expect_text(page.locator(".queue-story"), "BL-0008")
+    page.click(".queue-action button:text-is('Appeal')")
+    page.click(".queue-work")
+    outcome = page.locator(".queue-outcome")
+    expect_text(outcome, "Not the best call")
+    expect_text(outcome, "Better: Correct and resubmit")
+    value = page.locator(".queue-list option", has_text="BL-0005").first.get_attribute("value")
+    page.select_option(".queue-list select", value=value)
+    expect_text(page.locator(".queue-story"), "BL-0005")
+    page.click(".queue-action button:text-is('Write off')")
+    page.click(".queue-work")
+    expect_text(outcome, "Right call")
+    expect_text(page.locator(".queue-score"), "Right calls: 1 of 2")
+    shot(page, artifacts, "denial-queue")

@@ -7,7 +7,7 @@ import logging
 import ipywidgets as widgets
 import pytest
 
-from medcode_practice.apps import _safe, case_drill, em_leveler, index, lookup, terminology
+from medcode_practice.apps import _safe, case_drill, claim_desk, denial_queue, em_leveler, index, lookup, terminology
 from medcode_practice.apps._ui import find
 
 
@@ -30,7 +30,7 @@ INTERACTIVE = (widgets.Button, widgets.Text, widgets.Textarea, widgets.Dropdown,
 
 
 # ---------------------------------------------------------------------------------------------- shared
-@pytest.mark.parametrize("module", [index, lookup, case_drill, em_leveler, terminology])
+@pytest.mark.parametrize("module", [index, lookup, case_drill, em_leveler, terminology, claim_desk, denial_queue])
 def test_every_app_has_an_error_area_and_classed_widgets(module):
     """Does every app carry its name, an empty error area, and a CSS class on every interactive widget?"""
     app = module.build_app()
@@ -298,3 +298,104 @@ def test_terminology_word_builder_builds_a_term():
     find(builder, "mcp-root").value = "cardi/o"
     find(builder, "mcp-suffix").value = "-megaly"
     assert "cardiomegaly" in find(builder, "mcp-word").value
+
+
+# ---------------------------------------------------------------------------------------------- claim desk
+def test_claim_desk_denies_a_missing_25_and_pays_the_corrected_claim():
+    """Is a missing modifier 25 caught by the scrubber, denied CO-97 by the payer, and paid after a frequency 7 fix?"""
+    app = claim_desk.build_app(case_id="BL-0008")
+    find(app, "claim-codes").value = "D22.5, I10, 99214, 11102"
+    find(app, "claim-build").click()
+    assert "CMS-1500 built" in _text(find(app, "claim-status")) and find(app, "claim-form").value
+    find(app, "claim-scrub").click()
+    assert "without modifier 25" in _text(find(app, "claim-scrub-report"))
+    find(app, "claim-submit").click()
+    remit = _text(find(app, "claim-remit"))
+    assert "Denied" in remit and "CO-97" in remit and "M15" in remit
+    assert "correct and resubmit" in _text(find(app, "claim-follow-up"))
+    assert "CLP*BL-0008" in find(app, "claim-835").value  # the raw 835
+    find(app, "claim-codes").value = "D22.5, I10, 99214-25, 11102"
+    find(app, "claim-resubmit").click()
+    remit = _text(find(app, "claim-remit"))
+    assert "frequency 7" in remit and "Paid $95.76" in remit
+    history = _text(find(app, "claim-history"))
+    assert "Submission 2: replacement claim (frequency 7)" in history and "Paid $95.76" in history
+    assert find(app, "app-error").value == ""
+
+
+def test_claim_desk_explains_what_cannot_go_on_a_claim():
+    """Are missing codes, unreadable codes and a resubmit before any submission met with a reason, not an error?"""
+    app = claim_desk.build_app(case_id="OP-0006")
+    find(app, "claim-build").click()
+    assert "type your codes first" in _text(find(app, "claim-status"))
+    find(app, "claim-resubmit").click()
+    assert "Submit the claim first" in _text(find(app, "claim-status"))
+    find(app, "claim-codes").value = "J44.1, 99214-25, qq"
+    find(app, "claim-build").click()
+    assert "Cannot build the claim" in _text(find(app, "claim-status"))
+    find(app, "claim-use-key").click()
+    assert "99214-25" in find(app, "claim-codes").value
+    find(app, "claim-submit").click()
+    assert "Paid" in _text(find(app, "claim-remit")) and find(app, "app-error").value == ""
+
+
+def test_claim_desk_lists_only_claims_a_payer_adjudicates():
+    """Are inpatient and self-pay cases, and cases with nothing to bill, kept off the claim desk?"""
+    ids = {c.id for c in claim_desk.billable_cases()}
+    from medcode_practice import records
+
+    for case in records.all_cases("practice"):
+        if case.id in ids:
+            assert not case.is_inpatient and case.payer.type != "self_pay" and case.key.procedures
+    assert "BL-0008" in ids
+    with pytest.raises(ValueError):
+        claim_desk.build_app(case_id="IP-0010")
+
+
+# ---------------------------------------------------------------------------------------------- denial queue
+def test_denial_queue_right_calls_follow_the_library():
+    """Does each queued denial carry the library's action, and does only that action count as right?"""
+    items = {item.case_id: item for item in denial_queue.build_queue()}
+    expected = {"BL-0008": "correct", "BL-0005": "write off", "BL-0009": "appeal", "BL-0010": "bill patient"}
+    for case_id, action in expected.items():
+        item = items[case_id]
+        assert item.right_action == action
+        for _, other in denial_queue.ACTIONS:
+            right, text = denial_queue.work(item, other)
+            assert right == (other == action)
+            assert ("Right call" in text) == right
+
+
+def test_denial_queue_outcomes_show_what_happens():
+    """Does a correction pay, a timely-filing appeal get overturned, and billing the patient for a CO denial refuse?"""
+    items = {item.case_id: item for item in denial_queue.build_queue()}
+    _, text = denial_queue.work(items["BL-0008"], "correct")
+    assert "frequency 7" in text and "Paid $95.76" in text
+    _, text = denial_queue.work(items["BL-0009"], "appeal")
+    assert "Overturned" in text and "request reconsideration" in text
+    _, text = denial_queue.work(items["BL-0008"], "bill patient")
+    assert "Not allowed" in text and "CO" in text
+    _, text = denial_queue.work(items["BL-0007"], "correct")
+    assert "new claim (frequency 1)" in text and "Paid" in text
+
+
+def test_denial_queue_app_scores_the_first_call_on_each_claim():
+    """Does the app mark worked claims, count only the first action, and move on to the next open claim?"""
+    app = denial_queue.build_app()
+    queue, choice, work = find(app, "queue-list"), find(app, "queue-action"), find(app, "queue-work")
+    assert queue.value == 0 and "BL-0008" in find(app, "queue-story").value
+    work.click()
+    assert "Choose an action first" in _text(find(app, "queue-outcome"))
+    choice.value = "appeal"
+    work.click()
+    assert "Not the best call" in _text(find(app, "queue-outcome"))
+    choice.value = "correct"
+    work.click()
+    assert "Only your first action" in _text(find(app, "queue-outcome"))
+    assert "Right calls: 0 of 1" in _text(find(app, "queue-score"))
+    assert queue.options[0][0].startswith("✗")
+    find(app, "queue-next").click()
+    assert queue.value == 1 and choice.value is None and find(app, "queue-outcome").value == ""
+    choice.value = "write off"
+    work.click()
+    assert "Right calls: 1 of 2" in _text(find(app, "queue-score"))
