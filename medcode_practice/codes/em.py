@@ -105,8 +105,8 @@ def office_code(patient_status: str, mdm: str | None = None, minutes: int | None
     if mdm is not None:
         if mdm not in MDM_LEVELS:
             raise ValueError(f"MDM level must be one of {', '.join(MDM_LEVELS)}")
-        options.append(EmResult(table[mdm], "mdm", mdm, f"{mdm} MDM for a{'' if status == 'established' else ' new'} "
-                                                         f"{status} patient → {table[mdm]}"))
+        who = "an established" if status == "established" else "a new"
+        options.append(EmResult(table[mdm], "mdm", mdm, f"{mdm} MDM for {who} patient → {table[mdm]}"))
     if minutes is not None:
         if minutes < 0:
             raise ValueError("minutes cannot be negative")

@@ -58,3 +58,9 @@ def test_emergency_and_hospital():
         em.mdm_level("severe", "limited", "low")
     with pytest.raises(ValueError, match="at least 10 minutes"):
         em.office_code("established", minutes=5)
+
+
+def test_reasoning_reads_as_a_sentence():
+    """Does the reasoning name the patient status in plain English?"""
+    assert "for a new patient" in em.office_code("new", mdm="low").reasoning
+    assert "for an established patient" in em.office_code("established", mdm="high").reasoning
