@@ -2,9 +2,12 @@
 
 import json
 
+from pathlib import Path
+
 import pytest
 
-from conftest import FIXTURES
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
 
 
 def test_lookup_explains_the_seventh_character(run_cli):

@@ -3,11 +3,14 @@
 import json
 import re
 
+from pathlib import Path
+
 import pytest
 
-from conftest import FIXTURES
 from medcode_practice import codes
 from medcode_practice.codes import MalformedCodeError, UnknownCodeError, cpt, hcpcs, modifiers
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def test_practice_set_size_and_labelling():
