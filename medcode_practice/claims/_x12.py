@@ -114,6 +114,20 @@ class Segment:
             raise X12FileError(f"element {self.id}{position:02d} is {value!r}, not an amount", segment=self.id,
                                line=self.line) from None
 
+    def integer(self, position: int, default: int | None = None) -> int | None:
+        """Return a whole-number element (units, quantities); ``default`` when it is empty."""
+        value = self.get(position)
+        if not value:
+            return default
+        try:
+            number = Decimal(value)
+            if number != number.to_integral_value():
+                raise InvalidOperation
+            return int(number)
+        except InvalidOperation:
+            raise X12FileError(f"element {self.id}{position:02d} is {value!r}, not a whole number", segment=self.id,
+                               line=self.line) from None
+
     def date(self, position: int) -> date:
         value = self.get(position)
         try:

@@ -32,7 +32,7 @@ from .remittance import ClaimPayment, LinePayment, Remittance, payer_claim_numbe
 from .scrubber import EM_CODES, INJECTIONS, PREVENTIVE_EM, _bypassed, _global_days, _is_paired_organ, LATERAL
 
 ZERO = Decimal("0.00")
-UNPRICED_RATE = Decimal("0.40")
+UNPRICED_RATE = Decimal("0.40")  # what a payer allows for a code it has no fee for: 40% of the charge
 PROCESSING_DAYS = 14
 
 
@@ -291,11 +291,13 @@ def _fee(claim: Claim, line: ClaimLine, plan: payers.Payer) -> Decimal | None:
     return _round(total)
 
 
-def _allowed(claim: Claim, plan: payers.Payer, priced: dict[int, ClaimLine]) -> dict[int, tuple[Decimal, Decimal]]:
-    """Return line -> (allowed before reductions, allowed after the multiple-procedure rules)."""
+def _allowed(claim: Claim, plan: payers.Payer, priced: dict[int, ClaimLine]) -> dict[int, tuple[Decimal, Decimal, bool]]:
+    """Return line -> (allowed before reductions, allowed after the multiple-procedure rules, on the fee schedule?)."""
     full: dict[int, Decimal] = {}
+    on_schedule: dict[int, bool] = {}
     for number, line in priced.items():
         fee = _fee(claim, line, plan)
+        on_schedule[number] = fee is not None
         if fee is None:
             fee = _round(line.charge * UNPRICED_RATE)
         full[number] = min(fee, line.charge)
@@ -321,7 +323,7 @@ def _allowed(claim: Claim, plan: payers.Payer, priced: dict[int, ClaimLine]) -> 
     for _, numbers in values[1:]:
         for number in numbers:
             reduced[number] = _round(reduced[number] / 2)
-    return {n: (full[n], reduced[n]) for n in priced}
+    return {n: (full[n], reduced[n], on_schedule[n]) for n in priced}
 
 
 def _cost_share(plan: payers.Payer, claim: Claim, line: ClaimLine, allowed: Decimal, run: _Run, copay: Decimal,
@@ -364,10 +366,12 @@ def _cost_share(plan: payers.Payer, claim: Claim, line: ClaimLine, allowed: Deci
 
 
 def _priced_line(number: int, line: ClaimLine, full: Decimal, allowed: Decimal, shares: list[Adjustment],
-                 plan: payers.Payer) -> LinePayment:
+                 plan: payers.Payer, on_schedule: bool = True) -> LinePayment:
     adjustments = []
     if line.charge - full > 0:
-        adjustments.append(Adjustment("CO", "45", money(line.charge - full)))
+        # A code with no fee schedule amount is repriced by the payer (40% of charge): a payer-initiated
+        # reduction (PI) rather than a contractual one (CO).
+        adjustments.append(Adjustment("CO" if on_schedule else "PI", "45", money(line.charge - full)))
     if full - allowed > 0:
         adjustments.append(Adjustment("CO", "59", money(full - allowed)))
     adjustments += shares
@@ -431,9 +435,9 @@ def _primary(claim: Claim, run: _Run) -> ClaimPayment:
         if number in denials:
             lines.append(_denied_line(number, line, denials[number]))
             continue
-        full, reduced = allowed[number]
+        full, reduced, on_schedule = allowed[number]
         shares = _cost_share(plan, claim, line, reduced, run, eligibility.copay, copay_used)
-        lines.append(_priced_line(number, line, full, reduced, shares, plan))
+        lines.append(_priced_line(number, line, full, reduced, shares, plan, on_schedule))
     remarks = ("MA01",) if plan.type == "medicare" and any(line.denied for line in lines) else ()
     return _payment(claim, plan, tuple(lines), remarks)
 

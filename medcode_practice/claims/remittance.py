@@ -354,9 +354,7 @@ def read_835(text: str) -> Remittance:
             items = []
             for start in range(2, len(s.elements) + 1, 3):
                 if s.get(start):
-                    quantity = s.get(start + 2)
-                    items.append(Adjustment(s.get(1), s.get(start), s.amount(start + 1),
-                                            int(Decimal(quantity)) if quantity else None))
+                    items.append(Adjustment(s.get(1), s.get(start), s.amount(start + 1), s.integer(start + 2)))
             (line["adjustments"] if line is not None else claim["adjustments"]).extend(items)
         elif s.id == "NM1" and claim is not None:
             if s.get(1) == "QC":
@@ -380,7 +378,7 @@ def read_835(text: str) -> Remittance:
             if len(procedure) < 2:
                 raise X12FileError("SVC01 must be HC:code[:modifiers]", segment="SVC", line=s.line)
             line = {"code": procedure[1], "modifiers": tuple(m for m in procedure[2:6] if m), "charge": s.amount(2),
-                    "paid": s.amount(3), "units": int(Decimal(s.get(5) or "1")), "adjustments": [], "remarks": [],
+                    "paid": s.amount(3), "units": s.integer(5, 1), "adjustments": [], "remarks": [],
                     "allowed": None, "number": len(claim["lines"]) + 1, "date": None, "segment": s}
             claim["lines"].append(line)
         elif s.id == "REF" and s.get(1) == "6R" and line is not None:

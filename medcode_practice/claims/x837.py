@@ -427,8 +427,7 @@ class _Reader:
             reason = s.get(start)
             if not reason:
                 continue
-            quantity = s.get(start + 2)
-            items.append(Adjustment(s.get(1), reason, s.amount(start + 1), int(Decimal(quantity)) if quantity else None))
+            items.append(Adjustment(s.get(1), reason, s.amount(start + 1), s.integer(start + 2)))
         if self.adjudication is not None:
             self.adjudication["adjustments"] += items
         elif self.other is not None:
@@ -452,20 +451,14 @@ class _Reader:
         procedure = s.parts(1)
         if len(procedure) < 2 or procedure[0] not in ("HC", "ER", "WK"):
             self.fail(s, "SV101 must be HC:code[:modifiers]")
-        units_text = s.get(4) or "1"
-        try:
-            units = Decimal(units_text)
-        except ArithmeticError:
-            self.fail(s, f"SV104 units {units_text!r} is not a number")
-        if units != units.to_integral_value():
-            self.fail(s, f"SV104 units {units_text} must be whole units in this simulator")
+        units = s.integer(4, 1)
         pointers = []
         for part in s.parts(7):
             if not part.isdigit() or not 1 <= int(part) <= 12:
                 self.fail(s, f"SV107 pointer {part!r} must be a number 1-12")
             pointers.append(LETTERS[int(part) - 1])
         self.line.update(code=procedure[1], modifiers=tuple(m for m in procedure[2:6] if m), charge=s.amount(2),
-                         units=int(units), pos=s.get(5), pointers=tuple(pointers), emergency=s.get(9) == "Y")
+                         units=units, pos=s.get(5), pointers=tuple(pointers), emergency=s.get(9) == "Y")
 
     def on_svd(self, s):
         if self.line is None:
@@ -473,7 +466,7 @@ class _Reader:
         self.finish_adjudication()
         procedure = s.parts(3)
         self.adjudication = {"payer_id": s.get(1), "paid": s.amount(2), "code": procedure[1] if len(procedure) > 1 else "",
-                             "modifiers": tuple(m for m in procedure[2:6] if m), "units": int(Decimal(s.get(5) or "1")),
+                             "modifiers": tuple(m for m in procedure[2:6] if m), "units": s.integer(5, 1),
                              "adjustments": [], "date": None, "line": self.line["number"], "segment": s}
 
     def on_se(self, s):
@@ -540,6 +533,8 @@ def _assemble(data: dict, submitted: date | None) -> Claim:
         person = insured
     coverage = Coverage(payer, subscriber["insured"]["id"], insured, relationship, subscriber.get("group_number", ""),
                         subscriber.get("group_name", ""), subscriber.get("responsibility", "P"))
+    if not data["lines"]:
+        raise X12FileError(f"claim {data['id']} has no service line (LX, SV1)", segment="CLM", line=clm_line)
     lines = []
     for item in data["lines"]:
         if "code" not in item:

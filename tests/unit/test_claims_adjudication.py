@@ -218,6 +218,13 @@ def test_replacement_reverses_the_original_and_void_cancels_it():
         assert validate_835(text) == [] and read_835(text) == remit
 
 
+def test_a_code_without_a_fee_is_repriced_by_the_payer():
+    """Is a valid code with no fee schedule amount allowed at 40% of the charge, the cut a PI-45 reduction?"""
+    line = _lines(adjudicate(claims.build_claim("OP-0027", "M17.11, I10, 99214-25, 20610-RT, 97110")))["97110"]
+    assert line.adjustments[0].group == "PI" and line.adjustments[0].reason == "45"
+    assert line.allowed == (line.charge * Decimal("0.4")).quantize(Decimal("0.01"))
+
+
 def test_self_pay_is_not_adjudicated():
     """Does a self-pay visit say there is no payer, instead of inventing one?"""
     with pytest.raises(ValueError, match="self-pay"):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from medcode_practice.codes import ncci
 from medcode_practice.codes.normalize import candidates
 
-FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "ncci"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ncci"
 
 
 def test_teaching_tables_are_large_enough_and_well_formed():

@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from medcode_practice import claims, records
 from medcode_practice.claims import X12FileError, read_837, read_837_claims, validate_837, write_837
@@ -124,6 +126,9 @@ def test_validate_returns_pyx12_messages_without_writing_to_stderr(sample_text, 
     (lambda t: t.replace("SV1*HC:20610:RT", "SV1*XX:20610:RT"), "SV1", "SV1*XX", "SV101"),
     (lambda t: t.replace("DTP*472*D8*20260623~\nLX*3", "DTP*472*D8*2026AB23~\nLX*3"), "DTP", "*2026AB23~",
      "not a date"),
+    (lambda t: "".join(line + "\n" for line in t.splitlines() if not line.startswith(("LX*", "SV1*", "DTP*472")))
+     .replace("SE*35*", "SE*26*"), "CLM", "CLM*", "no service line"),
+    (lambda t: t.replace("SV1*HC:J3301*16*UN*4", "SV1*HC:J3301*16*UN*4.5"), "SV1", "*4.5*", "not a whole number"),
     (lambda t: "ISA*00*oops~\n", "ISA", "ISA", "cut short"),
     (lambda t: "hello world\n", "", "hello", "starts with an ISA"),
 ])
@@ -157,3 +162,33 @@ def test_x12sdk_writes_x222a2_which_pyx12_cannot_map():
     messages = validate_837(text)
     assert any("Map not found" in m for m in messages)
     assert validate_837(text.replace("005010X222A2", "005010X222A1")) == []
+
+
+_GARBAGE = ["", "ZZ", "99999", "E11", "7", "0", "-5", "20269999", "HC:99999:7Z", "A:B", "1:9", "1.5", "abc", ":::",
+            "1:2:3:4:5", "D8", "X" * 40]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mangled_files_raise_only_x12_file_errors(sample_text, data):
+    """Whatever element of a valid 837 is garbled or whichever segment is dropped, does reading either succeed or
+    raise X12FileError (never another exception), and does a claim that reads still scrub and adjudicate?"""
+    lines = sample_text.splitlines()
+    index = data.draw(st.integers(3, len(lines) - 4))
+    if data.draw(st.booleans()):
+        parts = lines[index].rstrip("~").split("*")
+        position = data.draw(st.integers(1, max(1, len(parts) - 1)))
+        if position < len(parts):
+            parts[position] = data.draw(st.sampled_from(_GARBAGE))
+        lines[index] = "*".join(parts) + "~"
+    else:
+        del lines[index]
+    text = "\n".join(lines) + "\n"
+    try:
+        batch = read_837_claims(text)
+    except X12FileError:
+        return
+    for claim in batch:
+        claims.scrub(claim)
+    remit = claims.adjudicate(batch)
+    assert claims.balance_problems(remit) == []
