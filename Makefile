@@ -7,7 +7,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 PORT ?= 8888
 LAB_FLAGS ?=
 
-.PHONY: start test install install-test chromium practice warm clean-cache
+.PHONY: start test install install-test chromium hub-deps practice warm clean-cache
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -45,8 +45,18 @@ chromium:
 		|| echo "could not install chromium: browser tests will be skipped"; \
 	fi
 
-## test: the whole suite (unit, notebooks, nbgrader end-to-end, browser)
-test: install-test chromium
+## hub-deps: the JupyterHub proxy (configurable-http-proxy, from npm) for the hub test, in $(VENV)/hub-proxy
+HUB_PROXY := $(VENV)/hub-proxy
+hub-deps: $(HUB_PROXY)/.installed
+$(HUB_PROXY)/.installed: deploy/jupyterhub/proxy/package.json deploy/jupyterhub/proxy/package-lock.json | $(PY)
+	@if command -v npm >/dev/null; then \
+		mkdir -p $(HUB_PROXY) && cp deploy/jupyterhub/proxy/package*.json $(HUB_PROXY)/ && \
+		(cd $(HUB_PROXY) && npm ci --no-audit --no-fund --loglevel=error) && touch $@ \
+		|| echo "could not install configurable-http-proxy: the hub test will fail and say so"; \
+	else echo "npm not found: the hub test will be skipped"; fi
+
+## test: the whole suite (unit, notebooks, nbgrader end-to-end, browser, hub)
+test: install-test chromium hub-deps
 	$(VENV)/bin/medcode codesets build
 	$(VENV)/bin/python -m pytest -q
 
