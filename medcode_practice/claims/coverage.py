@@ -13,12 +13,15 @@ from functools import cache
 
 from ..codes._tables import authored, read_tsv
 
+RELEASE = "MedCode Practice teaching coverage policies 2026 (LCD/NCD-style, not a MAC's text)"
+
 
 @dataclass(frozen=True)
 class CoveragePolicy:
     code: str
     policy: str
     covered_prefixes: tuple[str, ...]
+    release: str = RELEASE
 
     def covers(self, diagnosis: str) -> bool:
         return diagnosis.upper().startswith(self.covered_prefixes)

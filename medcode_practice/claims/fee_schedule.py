@@ -46,6 +46,7 @@ class Rvu:
     multiple_procedure: str
     bilateral: str
     endoscopic_base: str
+    release: str = RELEASE
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class FixedFee:
     amount: Decimal
     basis: str
     unit: str
+    release: str = RELEASE
 
 
 @cache

@@ -16,6 +16,7 @@ from ..codes._tables import authored, read_tsv
 GROUP_CODES = {"CO": "contractual obligation (the provider writes it off)",
                "PR": "patient responsibility (the patient, or a secondary plan, owes it)",
                "OA": "other adjustment", "PI": "payer-initiated reduction"}
+RELEASE = "CARC/RARC teaching set 2026 (X12 code values, MedCode Practice descriptions)"
 ACTIONS = ("correct and resubmit", "appeal", "write off", "bill patient", "bill other payer", "send records",
            "post only", "no action")
 
@@ -27,6 +28,7 @@ class ReasonCode:
     description: str
     action: str
     steps: str
+    release: str = RELEASE
 
     def __str__(self) -> str:
         return f"{self.kind} {self.code}: {self.description}"

@@ -153,15 +153,24 @@ def test_an_835_is_not_read_as_an_837():
 
 
 def test_x12sdk_writes_x222a2_which_pyx12_cannot_map():
-    """Is the x12sdk finding still true: its 837P is X222A2 (no pyx12 map), and relabelled X222A1 it validates?"""
+    """Is the x12sdk finding still true: its writer stamps GS08 005010X222A2 (no pyx12 map) even when the model's
+    ST03 says X222A1, the file validates only when relabelled, and our reader reads it?"""
     pytest.importorskip("x12sdk")
-    from x12sdk.generate import generate_837p
+    from x12sdk import io as x12sdk_io
+    from x12sdk.generate import ClaimSpec, PatientSpec, ServiceLineSpec, SubmissionSpec, _837p, generate_837p
 
     text = generate_837p(seed=7, claims=2)
     assert "005010X222A2" in text
-    messages = validate_837(text)
-    assert any("Map not found" in m for m in messages)
-    assert validate_837(text.replace("005010X222A2", "005010X222A1")) == []
+    assert any("Map not found" in m for m in validate_837(text))
+    relabelled = text.replace("005010X222A2", "005010X222A1")
+    assert validate_837(relabelled) == []
+    assert len(read_837_claims(relabelled)) == 2
+    spec = SubmissionSpec(patients=[PatientSpec(claims=[ClaimSpec(charge="150.00", lines=[
+        ServiceLineSpec(charge="150.00", procedure="99213")])])])
+    model = _837p.build_837p(spec, seed=3)
+    model.header.st_segment.implementation_convention_reference = "005010X222A1"
+    written = x12sdk_io.write_transactions([model], sender_id="MCP000000001", receiver_id="SMB01")
+    assert "ST*837*0001*005010X222A1~" in written and "*X*005010X222A2~" in written
 
 
 _GARBAGE = ["", "ZZ", "99999", "E11", "7", "0", "-5", "20269999", "HC:99999:7Z", "A:B", "1:9", "1.5", "abc", ":::",
