@@ -71,17 +71,25 @@ def _service_key(member_id: str, line_date: date, code: str, mods) -> tuple:
 
 
 def _history(run: _Run, history) -> None:
+    """Remember what the payer already processed: payments by claim number, services by member/date/code.
+
+    A reversal (CLP02 22) takes its services back out, so a voided service may be billed again.
+    """
+    def remember(payment: ClaimPayment) -> None:
+        run.prior[payment.payer_claim_number] = payment
+        for line in payment.lines:
+            key = _service_key(payment.member_id, line.service_date, line.code, line.modifiers)
+            if payment.status == "22":
+                run.seen.discard(key)
+            else:
+                run.seen.add(key)
+
     for item in history or ():
         if isinstance(item, Remittance):
             for payment in item.claims:
-                run.prior[payment.payer_claim_number] = payment
-                if payment.status != "22":
-                    for line in payment.lines:
-                        run.seen.add(_service_key(payment.member_id, line.service_date, line.code, line.modifiers))
+                remember(payment)
         elif isinstance(item, ClaimPayment):
-            run.prior[item.payer_claim_number] = item
-            for line in item.lines:
-                run.seen.add(_service_key(item.member_id, line.service_date, line.code, line.modifiers))
+            remember(item)
         elif isinstance(item, Claim):
             if item.frequency != "8":
                 for line in item.lines:

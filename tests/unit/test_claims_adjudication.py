@@ -126,6 +126,15 @@ def test_duplicate_submission_is_co_18():
     assert all(_adjustments(line) == ["CO-18"] for line in again.lines)
 
 
+def test_a_voided_service_may_be_billed_again():
+    """After a void (reversal) is processed, is a new original claim for the same service paid, not CO-18?"""
+    claim = claims.build_claim("OP-0005")
+    first = adjudicate(claim)
+    voided = adjudicate(claims.void_claim(claim, remit=first), history=[first])
+    again = adjudicate(claim, history=[first, voided]).claims[0]
+    assert all("CO-18" not in _adjustments(line) for line in again.lines)
+
+
 def test_mue_and_laterality_denials():
     """Are units over the MUE denied CO-151 (N362) and a paired-organ code without RT/LT CO-4 (N822)?"""
     claim = claims.build_claim("OP-0027")
