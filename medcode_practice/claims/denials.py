@@ -231,7 +231,12 @@ def appeal_letter(claim: Claim, remit: Remittance, reason: str, *, format: str =
                               "A copy of the claim as submitted"]
     deadline = ""
     if plan is not None and plan.type == "medicare":
-        deadline = ("This request for redetermination is filed within 120 days of the initial determination. ")
+        # Medicare redeterminations are due within 120 days of the initial determination (the remittance).
+        if (today - remit.payment_date).days <= 120:
+            deadline = "This request for redetermination is filed within 120 days of the initial determination. "
+        else:
+            deadline = ("This request is filed more than 120 days after the initial determination; we ask that it "
+                        "be accepted for good cause, as explained below. ")
     paragraphs = [
         f"I am writing on behalf of {billing.name} to request reconsideration of the claim below, which was "
         f"denied in whole or in part on the remittance dated {_long_date(remit.payment_date)}. {deadline}",
