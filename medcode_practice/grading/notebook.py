@@ -5,9 +5,10 @@ how nbgrader gives partial credit::
 
     check_item("OP-X003", answer, points=3)
 
-Assessment keys are only visible when the instructor autogrades (the course's ``nbgrader_config.py`` sets
-``MEDCODE_ASSESSMENT_DIR``). In a student's notebook the key cannot be loaded: the answer is read, problems with
-how codes were typed are pointed out, and 0.0 is returned. These functions never raise and never write to
+Assessment keys are only used when ``MEDCODE_ASSESSMENT_DIR`` names the sealed folder, which the course's
+``nbgrader_config.py`` sets for the autograde kernels (a checkout's ``autograder/`` folder alone is not enough).
+In a student's notebook the key cannot be loaded: the answer is read, problems with how codes were typed are
+pointed out, and 0.0 is returned. These functions never raise and never write to
 stderr, because nbgrader scores a test cell 0 for either.
 
 Items that are not case codes (word-building, numeric calculations) keep their expected answers in
@@ -105,6 +106,17 @@ def _note(text: str, css: str = "mcp-note") -> str:
     return f'<div class="{css}" style="padding:4px 8px;border-left:4px solid #90a4ae">{html.escape(text)}</div>'
 
 
+def _sealed_dir() -> Path | None:
+    """Return the sealed assessment folder only when MEDCODE_ASSESSMENT_DIR names it.
+
+    The records loader also finds ``autograder/assessment/cases`` in a checkout; notebooks do not use that
+    fallback, so a student working in a checkout gets no grading oracle for assessment items. The course's
+    nbgrader_config.py sets the variable for the autograde kernels; an instructor can export it to try items.
+    """
+    value = os.environ.get("MEDCODE_ASSESSMENT_DIR")
+    return Path(value) if value else None
+
+
 def _autograding() -> bool:
     return os.environ.get("NBGRADER_EXECUTION") == "autograde"
 
@@ -130,15 +142,17 @@ _CASE_CACHE: dict[str, tuple[int, object]] = {}
 def _load_case(case_id: str):
     """Return the case, or None when it is not visible from here (a student's environment).
 
-    An assessment case is read from its own file: a test cell should not parse the whole library of cases
-    (that is most of an autograde's cost otherwise).
+    An assessment case is read from its own file in the sealed folder: a test cell should not parse the whole
+    library of cases (that is most of an autograde's cost otherwise). Practice cases load as usual.
     """
-    from ..records import UnknownCaseError, assessment_dir, load, load_file
+    from ..records import UnknownCaseError, load, load_file
 
     wanted = str(case_id).strip().upper()
-    folder = assessment_dir()
-    path = Path(folder) / f"{wanted}.yaml" if folder is not None and re.fullmatch(r"[A-Z]{2}-X\d+", wanted) else None
-    if path is not None and path.is_file():
+    if re.fullmatch(r"[A-Z]{2}-X\d+", wanted):  # an assessment id: only from the sealed folder
+        folder = _sealed_dir()
+        path = folder / f"{wanted}.yaml" if folder is not None else None
+        if path is None or not path.is_file():
+            return None
         stamp = path.stat().st_mtime_ns
         cached = _CASE_CACHE.get(str(path))
         if cached is None or cached[0] != stamp:
@@ -258,12 +272,10 @@ def _check_choice(case_id, question_index, choice, points) -> float:
 
 # ----------------------------------------------------------------------------------------------- sealed items
 def _store_path() -> Path | None:
-    from ..records import assessment_dir
-
-    folder = assessment_dir()
+    folder = _sealed_dir()
     if folder is None:
         return None
-    path = Path(folder).parent / "items.yaml"
+    path = folder.parent / "items.yaml"
     return path if path.is_file() else None
 
 

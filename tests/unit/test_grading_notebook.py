@@ -263,3 +263,18 @@ def test_item_store_errors_are_specific(tmp_path, monkeypatch):
     monkeypatch.setenv("MEDCODE_ASSESSMENT_DIR", str(cases))
     with pytest.raises(notebook.ItemStoreError, match="items.yaml"):
         notebook.load_items()
+
+
+def test_a_checkout_alone_gives_no_oracle(monkeypatch, shown):
+    """In a checkout without MEDCODE_ASSESSMENT_DIR, are assessment items only read back, never graded?"""
+    from medcode_practice.records import assessment_dir
+
+    monkeypatch.delenv("MEDCODE_ASSESSMENT_DIR", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    folder = assessment_dir()
+    if folder is None or not any(folder.glob("*.yaml")):
+        pytest.skip("no assessment pool in this installation")
+    case_id = sorted(folder.glob("*.yaml"))[0].stem
+    assert notebook.check_item(case_id, "I10", points=3) == 0.0
+    assert notebook.check_terms("TERM-X001", "gastritis", points=3) == 0.0
+    assert "your instructor grades it" in visible_text(shown)
