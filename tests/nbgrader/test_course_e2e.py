@@ -38,6 +38,7 @@ UNITS = ["01-terminology", "02-icd10cm-conventions", "03-icd10cm-chapters", "04-
 STUDENTS = {"solution", "blank", "partial", "tamper", "failing", "loop", "hang"}
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.DOTALL)
 LOOP = "while True:\n    pass\n"
+HIDDEN_MARKER = "HIDDEN-MARKER-7Q"
 HANG = "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n    except KeyboardInterrupt:\n        pass\n"
 
 
@@ -178,6 +179,24 @@ def course(tmp_path_factory, env):
         set_answer(nb, second[0], code)
         submit(student, "01-terminology", nb)
 
+    # An extra assignment with a hidden test, released with the nbgrader CLI itself: its source must not reach
+    # the student's notebook or the feedback.
+    hidden = {"cells": [
+        {"cell_type": "code", "id": "answer", "metadata": {"nbgrader": {
+            "grade": False, "grade_id": "answer", "locked": False, "schema_version": 3, "solution": True,
+            "task": False}}, "source": 'answer = ""\n### BEGIN SOLUTION\nanswer = "x"\n### END SOLUTION',
+         "outputs": [], "execution_count": None},
+        {"cell_type": "code", "id": "check", "metadata": {"nbgrader": {
+            "grade": True, "grade_id": "check", "locked": True, "points": 1, "schema_version": 3,
+            "solution": False, "task": False}},
+         "source": f"assert isinstance(answer, str)\n### BEGIN HIDDEN TESTS\nassert answer != '{HIDDEN_MARKER}'\n"
+                   "### END HIDDEN TESTS", "outputs": [], "execution_count": None}],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5}
+    write_nb(hidden, folder / "source" / "zz-hidden" / "zz-hidden.ipynb")
+    run(sys.executable, "-m", "nbgrader", "generate_assignment", "zz-hidden", "--force", env=env, cwd=folder)
+    submit("solution", "zz-hidden", hidden)
+
     graded = medcode("course", "grade", str(folder), "--timeout", "3", env=env)
     report = medcode("course", "report", str(folder), env=env)
     run(sys.executable, "-m", "nbgrader", "export", env=env, cwd=folder)
@@ -290,6 +309,18 @@ def test_feedback_for_a_failing_student_shows_no_key(course):
         assert "HIDDEN TESTS" not in html
     failing = (course["folder"] / "feedback" / "failing" / "03-icd10cm-chapters" / "03-icd10cm-chapters.html")
     assert course["wrong"] in failing.read_text(encoding="utf-8")  # their own answer is shown back
+
+
+def test_hidden_test_source_stays_out_of_release_and_feedback(course):
+    """Is a hidden test's source absent from the released notebook and from the feedback HTML?"""
+    folder = course["folder"]
+    released = (folder / "release" / "zz-hidden" / "zz-hidden.ipynb").read_text(encoding="utf-8")
+    feedback = (folder / "feedback" / "solution" / "zz-hidden" / "zz-hidden.html").read_text(encoding="utf-8")
+    assert HIDDEN_MARKER not in released
+    assert HIDDEN_MARKER not in feedback
+    assert "isinstance" in feedback  # the visible part of the test is still shown
+    autograded = (folder / "autograded" / "solution" / "zz-hidden" / "zz-hidden.ipynb").read_text(encoding="utf-8")
+    assert HIDDEN_MARKER in autograded  # nbgrader ran the hidden test; only the feedback step removed it
 
 
 # ----------------------------------------------------------------------------------------------- report
