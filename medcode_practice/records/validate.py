@@ -57,6 +57,9 @@ def check_codes(case: Case) -> list[Problem]:
                 out.append(_problem(case, "codes", f"{line.code}: modifier {modifier!r} is not a CPT/HCPCS modifier"))
         if line.units < 1:
             out.append(_problem(case, "codes", f"{line.code}: units must be 1 or more"))
+        if len(line.pointers) > 4:
+            out.append(_problem(case, "codes", f"{line.code}: {len(line.pointers)} diagnosis pointers; a claim line "
+                                               f"holds at most 4 (CMS-1500 box 24E)"))
         for pointer in line.pointers:
             if not 1 <= pointer <= len(case.key.diagnoses):
                 out.append(_problem(case, "codes", f"{line.code}: diagnosis pointer {pointer} is outside "
