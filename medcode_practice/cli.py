@@ -10,7 +10,7 @@ import sys
 from . import __version__
 
 # Each entry is a module in medcode_practice.commands exposing register(subparsers).
-COMMAND_MODULES = ["codes", "cases", "claim", "course"]
+COMMAND_MODULES = ["codes", "cases", "claim", "course", "lms", "practice"]
 
 
 class UsageError(Exception):
