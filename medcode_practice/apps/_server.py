@@ -26,13 +26,18 @@ def voila_command(port: int, folder: Path | str | None = None, preheat: bool = F
     """Return the command that serves ``folder`` (default: the app notebooks) on 127.0.0.1:``port``.
 
     Tracebacks stay off (the Voila default, made explicit): a learner never sees code or a traceback. Voila runs
-    as root without an --allow-root flag. ``preheat`` keeps one executed kernel ready per notebook: it saves
-    about 0.3 s per page and costs one idle kernel per app, so it is off by default (see
-    benchmarks/bench_voila.py).
+    as root without an --allow-root flag. Kernels stop when their page is closed (see the comment below). ``preheat`` keeps one executed kernel ready per notebook: measured with
+    benchmarks/bench_voila.py it saves about half a second of a 3-4 s first render, for one idle ~57 MiB kernel
+    per notebook held all the time (8 here, ~450 MiB), so it is off by default.
     """
     command = [sys.executable, "-m", "voila", str(folder or notebooks_dir()), "--no-browser", f"--port={port}",
                f"--Voila.ip={HOST}", "--Voila.port_retries=0", "--show_tracebacks=False", "--strip_sources=True",
-               "--theme=light"]
+               "--theme=light",
+               # A closing tab asks Voila to stop its kernel with a beacon that carries no _xsrf cookie, which Voila
+               # 0.5 refuses (403, voila-dashboards/voila#1458): every visit then leaves a ~60-75 MiB kernel behind
+               # until the server stops. Voila's only state-changing endpoints need a kernel's random id, so the
+               # cookie check adds nothing here; without it the kernel stops when the learner leaves the page.
+               "--Voila.tornado_settings=disable_check_xsrf=True"]
     if preheat:
         command += ["--preheat_kernel=True", "--pool_size=1"]
     return command

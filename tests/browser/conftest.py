@@ -18,6 +18,7 @@ FAULT_INPUT = "force-an-error"
 class Server:
     port: int
     log: Path
+    pid: int
     fault_input: str = FAULT_INPUT
 
     def url(self, name: str = "index") -> str:
@@ -27,6 +28,20 @@ class Server:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def kernel_ids(self) -> set[str]:
+        """Return the ids of the kernels this server runs (from their connection-file names)."""
+        import re
+
+        import psutil
+
+        found = set()
+        for child in psutil.Process(self.pid).children(recursive=True):
+            try:
+                found.update(re.findall(r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline())))
+            except psutil.NoSuchProcess:
+                continue
+        return found
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +65,7 @@ def voila_server(tmp_path_factory):
                                    cwd=str(home))
     try:
         _server.wait_for_port(port, process, timeout=60)
-        yield Server(port, log_path)
+        yield Server(port, log_path, process.pid)
     finally:
         process.terminate()
         try:

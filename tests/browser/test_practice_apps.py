@@ -71,6 +71,22 @@ def test_landing_page_lists_and_links_every_app(app_page, artifacts, voila_serve
     page.go_back()
 
 
+def test_closing_a_page_stops_its_kernel(browser_context, voila_server):
+    """When a learner closes the tab, does Voila stop that page's kernel (instead of keeping ~60 MiB per visit)?"""
+    import time
+
+    page = browser_context.new_page()
+    page.goto(voila_server.url("index"))
+    page.wait_for_selector(READY["index"], state="attached", timeout=60_000)
+    kernel_id = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    assert kernel_id in voila_server.kernel_ids()
+    page.close(run_before_unload=True)  # what closing a tab does: Voila's beforeunload beacon asks for a shutdown
+    deadline = time.monotonic() + 15
+    while kernel_id in voila_server.kernel_ids() and time.monotonic() < deadline:
+        time.sleep(0.25)
+    assert kernel_id not in voila_server.kernel_ids()
+
+
 # ---------------------------------------------------------------------------------------------- lookup
 def test_lookup_explains_a_missing_seventh_character(app_page, artifacts):
     """Does typing S72.001 show that it needs a 7th character, with its Excludes notes and 7th characters?"""
