@@ -178,8 +178,35 @@ def _check_item(case_id, answer, points, mode, parts) -> float:
 
     score = grade(case, parsed, mode=mode, reveal=False if case.pool != "practice" else None,
                   parts=_parts(parts))
+    if not score.reveal:
+        _mask_partial_keys(score)
     _show(score.to_html())
     return _scaled(score.total, score.max, points)
+
+
+_CODE_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{1,3}\.?[A-Za-z0-9]{1,5}(?![A-Za-z0-9])")
+
+
+def _mask_partial_keys(score) -> None:
+    """Mask, in a key-free score's messages, codes that are the start of a key code not entered.
+
+    The score already hides whole key codes; a rationale such as "Table of Drugs ... -> T46.5X1" names the
+    key without its 7th character, which is the key all the same. Categories (3 characters) stay readable.
+    """
+    hidden = {h.upper().replace(".", "") for h in score.hidden}
+    if not hidden:
+        return
+
+    def mask(match: re.Match) -> str:
+        token = match.group(0)
+        bare = token.upper().replace(".", "")
+        if len(bare) >= 4 and any(ch.isdigit() for ch in bare) and any(h.startswith(bare) for h in hidden):
+            return "[key code]"
+        return token
+
+    for verdict in score.items:
+        verdict.safe_message = _CODE_TOKEN.sub(mask, verdict.safe_message or verdict.message)
+        verdict.message = verdict.safe_message
 
 
 def _problems(parsed) -> list[tuple[str, str]]:

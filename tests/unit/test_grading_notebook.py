@@ -278,3 +278,22 @@ def test_a_checkout_alone_gives_no_oracle(monkeypatch, shown):
     assert notebook.check_item(case_id, "I10", points=3) == 0.0
     assert notebook.check_terms("TERM-X001", "gastritis", points=3) == 0.0
     assert "your instructor grades it" in visible_text(shown)
+
+
+def test_feedback_hides_a_key_code_cut_short(sealed, shown, monkeypatch):
+    """Is a key code named without its last characters in a rationale (T46.5X1 for T46.5X1A) masked too?"""
+    from medcode_practice.grading import engine
+
+    real_grade = engine.grade
+
+    def with_hint(case, answer, **kwargs):
+        score = real_grade(case, answer, **kwargs)
+        for verdict in score.items:
+            verdict.safe_message += " See J02 in the index; the code starts J02.0 and 9921 is the family."
+        return score
+
+    monkeypatch.setattr(engine, "grade", with_hint)
+    notebook.check_item("OP-X901", "R51.9", points=3)
+    text = visible_text(shown)
+    assert "J02.0" not in text and "9921 " not in text
+    assert "J02 " in text  # a three-character category stays readable
