@@ -72,7 +72,7 @@ def _source_key() -> str:
              _stamp(authored("cpt", "practice-2026", "cpt_practice.tsv")),
              _stamp(authored("hcpcs", "2026", "hcpcs_subset.tsv")),
              _stamp(data_dir() / "cpt" / "licensed.tsv"), _stamp(data_dir() / "hcpcs" / "official.tsv"),
-             _stamp(Path(__file__).with_name("synonyms.tsv"))]
+             _stamp(Path(__file__).with_name("synonyms.tsv"))]  # defaults.tsv is read at query time
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 
@@ -207,6 +207,19 @@ def _con() -> sqlite3.Connection:
 
 
 @cache
+def _defaults() -> dict[str, str]:
+    """Main terms and their Alphabetic Index default codes ("hypertension" -> I10), keyed by normalised words."""
+    out = {}
+    with open(Path(__file__).with_name("defaults.tsv"), encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or line.startswith("term\t") or "\t" not in line:
+                continue
+            term, code = line.rstrip("\n").split("\t", 1)
+            out[" ".join(_WORD.findall(term.lower()))] = code.strip()
+    return out
+
+
+@cache
 def _synonyms() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     with open(Path(__file__).with_name("synonyms.tsv"), encoding="utf-8") as handle:
@@ -310,7 +323,14 @@ def search(text: str, system: str | None = None, billable: bool | None = None, l
                 [_quote(bare) + "*", *params, limit]):
             if row[0] == candidate.system:
                 hits[(row[0], row[1])] = Hit(row[0], row[1], row[2], bool(row[3]),
-                                             100.0 if row[1].replace(".", "") == bare else 50.0)
+                                             2000.0 if row[1].replace(".", "") == bare else 1500.0)
+    default = _defaults().get(" ".join(_WORD.findall(text.lower())))
+    if default and wanted in (None, ICD10CM) and billable is not False:
+        # A bare main term answers first with the code the Index gives it when nothing more is documented.
+        row = con.execute("SELECT title FROM doc WHERE codeword MATCH ? AND code = ?",
+                          [_quote(default.replace(".", "")), default]).fetchone()
+        if row:
+            hits[(ICD10CM, default)] = Hit(ICD10CM, default, row[0], True, 1000.0)
     words = [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
     groups, index = [], 0
     while index < len(words):

@@ -57,3 +57,19 @@ def test_nonsense_and_empty_queries_return_nothing_without_error():
     assert search("", limit=5) == []
     assert search("!!! ???", limit=5) == []
     assert search("qqqzzzxxx", limit=5) == []
+
+
+def test_a_bare_main_term_answers_with_its_index_default_first():
+    """Does 'hypertension' put I10 first and 'pneumonia' J18.9, as the Alphabetic Index would?"""
+    assert search("hypertension", limit=5)[0].code == "I10"
+    assert search("Pneumonia", limit=5)[0].code == "J18.9"
+    assert search("hypertension", system="cpt", limit=5) == [] or search("hypertension", system="cpt")[0].system == "CPT"
+
+
+def test_every_index_default_is_a_billable_code():
+    """Is every default in the table a billable FY2026 code?"""
+    from medcode_practice import codes
+    from medcode_practice.codes.search import _defaults
+
+    for term, code in _defaults().items():
+        assert codes.check(code, "icd10cm").billable, term
