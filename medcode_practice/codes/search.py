@@ -318,12 +318,13 @@ def search(text: str, system: str | None = None, billable: bool | None = None, l
         if wanted and candidate.system != wanted:
             continue
         bare = candidate.code.replace(".", "")
-        for row in con.execute(
-                f"SELECT system, code, title, billable FROM doc WHERE codeword MATCH ? {filters} LIMIT ?",
-                [_quote(bare) + "*", *params, limit]):
-            if row[0] == candidate.system:
-                hits[(row[0], row[1])] = Hit(row[0], row[1], row[2], bool(row[3]),
-                                             2000.0 if row[1].replace(".", "") == bare else 1500.0)
+        own = "" if wanted else " AND system = ?"
+        rows = con.execute(
+            f"SELECT system, code, title, billable FROM doc WHERE codeword MATCH ? {filters}{own} LIMIT ?",
+            [_quote(bare) + "*", *params, *([] if wanted else [candidate.system]), limit])
+        for system_, code, title, is_billable in rows:
+            hits[(system_, code)] = Hit(system_, code, title, bool(is_billable),
+                                        2000.0 if code.replace(".", "") == bare else 1500.0)
     default = _defaults().get(" ".join(_WORD.findall(text.lower())))
     if default and wanted in (None, ICD10CM) and billable is not False:
         # A bare main term answers first with the code the Index gives it when nothing more is documented.
