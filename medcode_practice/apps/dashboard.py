@@ -132,6 +132,9 @@ def _histogram(percents, title: str) -> str:
               edgecolor="white")
     axes.set_xlabel("score (% of the points)")
     axes.set_ylabel("submissions")
+    from matplotlib.ticker import MaxNLocator
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlim(0, 100)
     axes.set_title(title)
     return _png(figure)
@@ -174,7 +177,8 @@ def build_app(path: str | None = None, threshold: float = DEFAULT_THRESHOLD) -> 
     load = button("Load", "dashboard-load", style="primary", tooltip="read the gradebook (read-only)")
     choose = classed(widgets.Dropdown(options=[ALL], value=ALL, description="Show"), "dashboard-assignment")
     slider = classed(widgets.IntSlider(value=int(threshold), min=0, max=100, step=5,
-                                       description="Help below %"), "dashboard-threshold")
+                                       description="Help below %", style={"description_width": "initial"}),
+                     "dashboard-threshold")
     status = classed(widgets.HTML(""), "dashboard-status")
     summary = classed(widgets.HTML(""), "dashboard-summary")
     scores = classed(widgets.HTML(""), "dashboard-scores")
