@@ -465,9 +465,11 @@ def run_report(args: argparse.Namespace) -> int:
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for assignment in gb.assignments:
             for submission in gb.assignment_submissions(assignment.name):
+                autograded = course / "autograded" / submission.student.id / assignment.name
                 submissions.append({"student": submission.student.id, "assignment": assignment.name,
                                     "score": submission.score, "max_score": submission.max_score,
-                                    "needs_manual_grade": submission.needs_manual_grade})
+                                    "needs_manual_grade": submission.needs_manual_grade,
+                                    "autograded": autograded.is_dir() and any(autograded.glob("*.ipynb"))})
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
                         grades.append({"student": submission.student.id, "assignment": assignment.name,
@@ -478,7 +480,7 @@ def run_report(args: argparse.Namespace) -> int:
     grades_df = pd.DataFrame(grades, columns=["student", "assignment", "notebook", "item", "cell_type", "score",
                                               "max_score", "auto_score", "manual_score", "needs_manual_grade"])
     subs_df = pd.DataFrame(submissions, columns=["student", "assignment", "score", "max_score",
-                                                 "needs_manual_grade"])
+                                                 "needs_manual_grade", "autograded"])
 
     # Per item: what each test cell checks, from the source notebooks.
     targets: dict[tuple[str, str, str], dict] = {}
@@ -533,10 +535,16 @@ def run_report(args: argparse.Namespace) -> int:
 
     files = _write_report(out, grades_df, subs_df, targets, altered, unusual, tags, missed, wrong)
     students = sorted(subs_df["student"].unique()) if len(subs_df) else []
+    not_graded = [{"student": r.student, "assignment": r.assignment} for r in subs_df.itertuples()
+                  if not r.autograded]
     data = {"course": str(course), "out": str(out), "students": len(students), "submissions": len(subs_df),
-            "altered_test_cells": altered, "unusual_answer_cells": unusual, "files": files}
+            "not_autograded": not_graded, "altered_test_cells": altered, "unusual_answer_cells": unusual,
+            "files": files}
     lines = [f"report for {len(students)} student(s), {len(subs_df)} submission(s) written to {out}"]
     lines += [f"  {name}" for name in files]
+    if not_graded:
+        lines.append(f"{len(not_graded)} submission(s) could not be autograded - grade them by hand:")
+        lines += [f"  {n['student']}/{n['assignment']}" for n in not_graded]
     if altered:
         lines.append(f"{len(altered)} test cell(s) were changed by students (graded with the original test):")
         lines += [f"  {a['student']}/{a['assignment']} {a['item']}: {a['change']}" for a in altered]
@@ -553,7 +561,7 @@ def _write_report(out: Path, grades_df, subs_df, targets, altered, unusual, tags
     files = []
 
     def save(frame, name):
-        frame.to_csv(out / name, index=False)
+        frame.round(2).to_csv(out / name, index=False)
         files.append(name)
 
     # One row per student: a score column per assignment, then the total.
@@ -633,6 +641,7 @@ def _charts(out: Path, subs_df, summary, tags) -> list[str]:
         labels = [f"{a} {i} {c}" for a, i, c in zip(auto["assignment"], auto["item"], auto["checks"])]
         ax.barh(range(len(auto)), auto["mean_percent"].values, color="#dd8452")
         ax.set_yticks(range(len(auto)), labels, fontsize=7)
+        ax.invert_yaxis()  # hardest first, at the top
         ax.set_xlabel("mean score (% of points)")
         ax.set_xlim(0, 100)
         ax.set_title("Hardest autograded items")
