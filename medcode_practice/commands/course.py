@@ -20,14 +20,21 @@ import re
 import shutil
 import sys
 import time
+import warnings
 from collections import Counter
 from pathlib import Path
 
-from ..cli import UsageError, emit
+from ..cli import UsageError as _CliUsageError
+from ..cli import emit
+
+
+class UsageError(_CliUsageError, ValueError):
+    """Bad input to a course command: one line, exit 2 (a ValueError too, so `python -m medcode_practice.cli`,
+    which loads cli.py a second time as __main__, still reports it without a traceback)."""
+
 
 CONFIG_NAME = "nbgrader_config.py"
 CHECK_CALLS = ("check_item", "check_choice", "check_terms", "check_number")
-_SOLUTION = re.compile(r"### BEGIN SOLUTION.*?### END SOLUTION", re.DOTALL)
 _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.DOTALL)
 
 
@@ -114,8 +121,9 @@ def nbgrader_api(course: Path, timeout: int | None = None):
 
     try:
         config = PyFileConfigLoader(CONFIG_NAME, path=str(course)).load_config()
-    except FileNotFoundError as error:
-        raise UsageError(str(error)) from None
+    except Exception as error:  # the config is Python: a missing checkout, a typo, anything
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UsageError(f"{course / CONFIG_NAME}: {reason}") from None
     overrides = Config()
     overrides.CourseDirectory.root = str(course)
     if timeout is not None:
@@ -124,6 +132,8 @@ def nbgrader_api(course: Path, timeout: int | None = None):
         overrides.ExecutePreprocessor.timeout = timeout
     config.merge(overrides)
     _quiet_nbgrader_logs()
+    # SQLAlchemy warns about nbgrader's own session use on every autograde; it is noise to an instructor.
+    warnings.filterwarnings("ignore", module=r"nbgrader(\.|$)")
     # nbgrader runs the `alembic` script when it creates a gradebook: make this environment's scripts findable.
     scripts = str(Path(sys.executable).parent)
     if shutil.which("alembic") is None and scripts not in os.environ.get("PATH", "").split(os.pathsep):
@@ -188,10 +198,17 @@ def run_init(args: argparse.Namespace) -> int:
     course = _course_dir(args.dir, must_exist=False)
     if course.exists() and (not course.is_dir() or any(course.iterdir())):
         raise UsageError(f"{args.dir} already exists and is not empty: give a new folder for the course")
-    course.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(exercises, course / "source",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"))
-    (course / CONFIG_NAME).write_text(_stub(checkout), encoding="utf-8")
+    sealed = Path(os.environ.get("MEDCODE_ASSESSMENT_DIR") or checkout / "autograder" / "assessment" / "cases")
+    if not sealed.is_dir():
+        raise UsageError(f"the assessment cases folder {sealed} does not exist; set MEDCODE_ASSESSMENT_DIR to the "
+                         f"folder holding the sealed cases")
+    try:
+        course.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(exercises, course / "source",
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"))
+        (course / CONFIG_NAME).write_text(_stub(checkout), encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot create the course in {args.dir}: {error.strerror or error}") from None
 
     api = nbgrader_api(course)
     names = _assignments(course / "source")
@@ -456,7 +473,10 @@ def run_report(args: argparse.Namespace) -> int:
     if not (course / "gradebook.db").is_file():
         raise UsageError(f"{args.dir} has no gradebook yet: run `medcode course grade {args.dir}` first")
     out = Path(args.out).expanduser().resolve() if args.out else course / "reports"
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot write the report to {args.out or out}: {error.strerror or error}") from None
     nbgrader_api(course)  # loads the course config, which makes the sealed keys visible for re-grading
     import pandas as pd
     from nbgrader.api import Gradebook

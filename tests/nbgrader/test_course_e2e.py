@@ -321,7 +321,8 @@ def test_timeout_is_reported_and_the_rest_graded(course, gradebook):
 def test_feedback_for_a_failing_student_shows_no_key(course):
     """Does the feedback HTML of a student who got everything wrong stay free of key codes (whole or cut short)?"""
     pattern = key_prefix_pattern()
-    for student, unit in (("failing", "03-icd10cm-chapters"), ("blank", "04-icd10pcs"), ("blank", "09-remittance-denials")):
+    shown = (("failing", "03-icd10cm-chapters"), ("blank", "04-icd10pcs"), ("blank", "09-remittance-denials"))
+    for student, unit in shown:
         html = (course["folder"] / "feedback" / student / unit / f"{unit}.html").read_text(encoding="utf-8")
         leak = pattern.search(html)
         assert leak is None, f"{student}/{unit} feedback shows {leak.group(0)}"
@@ -396,3 +397,10 @@ def test_grade_with_nothing_submitted(tmp_path, run_cli):
     (tmp_path / "release" / "01-terminology" / "01-terminology.ipynb").write_text("{}")
     code, out, err = run_cli("course", "grade", str(tmp_path))
     assert code == 2 and "nothing to grade" in err
+
+
+def test_bad_input_through_python_m_has_no_traceback(tmp_path, env):
+    """Run as `python -m medcode_practice.cli`, does a bad course folder still give one line and exit 2?"""
+    done = run(sys.executable, "-m", "medcode_practice.cli", "course", "report", str(tmp_path), env=env, check=False)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
