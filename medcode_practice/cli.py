@@ -53,8 +53,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`medcode search … | head`): stop quietly, as other command-line tools do.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return int(result or 0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the package module, so `python -m medcode_practice.cli` shares one copy of UsageError.
+    from medcode_practice.cli import main as _main
+
+    sys.exit(_main())

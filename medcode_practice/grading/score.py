@@ -122,6 +122,9 @@ def redact(text: str, secrets: set[str]) -> str:
 
     def mask(match: re.Match) -> str:
         token = match.group(0)
-        return "[key code]" if token.upper().replace(".", "") in secrets else token
+        bare = token.upper().replace(".", "")
+        # A key code cut short ("T46.5X1" for T46.5X1A) reveals it too: mask any 4+ character start of one.
+        hit = bare in secrets or (len(bare) >= 4 and any(s.startswith(bare) for s in secrets))
+        return "[key code]" if hit else token
 
     return re.sub(r"\b[A-Za-z0-9]{1,3}\.?[A-Za-z0-9]{0,5}\b", mask, text)

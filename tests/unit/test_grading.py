@@ -211,3 +211,14 @@ def test_random_permutations_of_the_key_keep_full_marks_in_the_procedure_part():
         random.Random(seed).shuffle(shuffled)
         score = grade(OFFICE, {"procedures": shuffled}, parts=("procedures",))
         assert score.total == score.max
+
+
+def test_redaction_also_masks_a_key_code_cut_short():
+    """Is a key code quoted without its 7th character (T46.5X1 for T46.5X1A) masked in key-free feedback?"""
+    from medcode_practice.grading import redact
+
+    secrets = {"T465X1A", "E1122"}
+    text = "See T46.5X1 and E11.2 and E11.22; keep I10 and T46 visible."
+    masked = redact(text, secrets)
+    assert "T46.5X1" not in masked and "E11.22" not in masked and "E11.2 " not in masked
+    assert "I10" in masked and "T46 " in masked
