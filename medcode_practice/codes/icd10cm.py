@@ -78,6 +78,9 @@ class Icd10cmRelease:
         self._path = _releases.icd10cm_table(source)
         self._local = threading.local()
         self.has_notes = self._meta("has_notes") == "1"
+        # Entries and parsed Excludes1 references are immutable per release: cache them (graders ask often).
+        self._entries: dict[str, IcdCode] = {}
+        self._excludes1: dict[str, list[tuple[Note, list[tuple[str, str]]]]] = {}
 
     @property
     def _con(self) -> sqlite3.Connection:
@@ -138,6 +141,15 @@ class Icd10cmRelease:
 
         Raises UnknownCodeError (with a placeholder-X suggestion where one fits) for a code that does not exist.
         """
+        key = clean(code).replace(".", "")
+        found = self._entries.get(key)
+        if found is None:
+            found = self._read(code)
+            if len(self._entries) < 50_000:
+                self._entries[key] = found
+        return found
+
+    def _read(self, code: str) -> IcdCode:
         row = self.row(code)
         if row is None:
             raise self.unknown(code)
@@ -214,15 +226,23 @@ class Icd10cmRelease:
         Both directions are checked, with notes inherited from categories and blocks.
         """
         for a, b in ((first, second), (second, first)):
-            try:
-                info = self.lookup(a)
-            except UnknownCodeError:
-                continue
             b_bare = clean(b).replace(".", "")
-            for note in info.notes_of("excludes1"):
-                if any(_in_range(b_bare, start, end) for start, end in references(note.text)):
+            for note, ranges in self._excludes1_references(a):
+                if any(_in_range(b_bare, start, end) for start, end in ranges):
                     return note
         return None
+
+    def _excludes1_references(self, code: str) -> list[tuple[Note, list[tuple[str, str]]]]:
+        key = clean(code).replace(".", "")
+        found = self._excludes1.get(key)
+        if found is None:
+            try:
+                notes = self.lookup(code).notes_of("excludes1")
+            except UnknownCodeError:
+                return []
+            found = [(note, references(note.text)) for note in notes]
+            self._excludes1[key] = found
+        return found
 
 
 def _placeholder_fixes(bare: str) -> list[str]:
