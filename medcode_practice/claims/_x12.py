@@ -67,6 +67,18 @@ class SegmentWriter:
             parts.pop()
         self.segments.append(ELEMENT.join(parts))
 
+    def add_adjustments(self, adjustments) -> None:
+        """Write CAS segments for adjustments (group, reason, amount, quantity): one per group, six a segment."""
+        groups: dict[str, list] = {}
+        for item in adjustments:
+            groups.setdefault(item.group, []).append(item)
+        for group, items in groups.items():
+            for start in range(0, len(items), 6):
+                elements: list[str] = [group]
+                for item in items[start:start + 6]:
+                    elements += [item.reason, amount(item.amount), str(item.quantity) if item.quantity else ""]
+                self.add("CAS", *elements)
+
     def __len__(self) -> int:
         return len(self.segments)
 

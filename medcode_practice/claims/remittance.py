@@ -203,18 +203,6 @@ def payer_claim_number(claim: Claim, prefix: str) -> str:
 
 # ------------------------------------------------------------------------------------------------ 835 writer
 
-def _cas(out: SegmentWriter, adjustments: tuple[Adjustment, ...]) -> None:
-    groups: dict[str, list[Adjustment]] = {}
-    for item in adjustments:
-        groups.setdefault(item.group, []).append(item)
-    for group, items in groups.items():
-        for start in range(0, len(items), 6):
-            elements: list[str] = [group]
-            for item in items[start:start + 6]:
-                elements += [item.reason, amount(item.amount), str(item.quantity) if item.quantity else ""]
-            out.add("CAS", *elements)
-
-
 def payer_tax_id(payer_id: str) -> str:
     """Return a payer's synthetic 9-digit TIN (prefix 00, never assigned by the IRS)."""
     return "00" + str(int(hashlib.sha256(payer_id.encode()).hexdigest(), 16) % 10 ** 7).zfill(7)
@@ -260,7 +248,7 @@ def write_835(remit: Remittance, *, control: int | None = None) -> str:
                 amount(responsibility) if responsibility else "", _CLP06.get(item.filing_indicator,
                                                                              item.filing_indicator),
                 item.payer_claim_number, item.place_of_service, item.frequency)
-        _cas(out, item.adjustments)
+        out.add_adjustments(item.adjustments)
         person = item.patient
         out.add("NM1", "QC", "1", person.last_name, person.first_name, person.middle_name, "", "", "MI", item.member_id)
         if item.rendering_npi:
@@ -273,7 +261,7 @@ def write_835(remit: Remittance, *, control: int | None = None) -> str:
             out.add("SVC", ("HC", line.code, *line.modifiers), amount(line.charge), amount(line.paid), "",
                     str(line.units))
             out.add("DTM", "472", ymd(line.service_date))
-            _cas(out, line.adjustments)
+            out.add_adjustments(line.adjustments)
             out.add("REF", "6R", str(line.line_number))
             out.add("AMT", "B6", amount(line.allowed))
             for remark in line.remarks:

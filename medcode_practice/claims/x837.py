@@ -107,19 +107,6 @@ def _provider_name(out: SegmentWriter, qualifier: str, provider: ClaimProvider) 
         out.add("NM1", qualifier, "1", provider.last_name, provider.first_name, "", "", "", "XX", provider.npi)
 
 
-def _adjustments(out: SegmentWriter, adjustments: tuple[Adjustment, ...]) -> None:
-    """Write CAS segments: one per group, at most six reason/amount triplets each."""
-    groups: dict[str, list[Adjustment]] = {}
-    for item in adjustments:
-        groups.setdefault(item.group, []).append(item)
-    for group, items in groups.items():
-        for start in range(0, len(items), 6):
-            elements: list[str] = [group]
-            for item in items[start:start + 6]:
-                elements += [item.reason, amount(item.amount), str(item.quantity) if item.quantity else ""]
-            out.add("CAS", *elements)
-
-
 def _related_causes(claim: Claim) -> tuple[str, ...] | str:
     causes = [code for flag, code in ((claim.employment_related, "EM"), (bool(claim.auto_accident_state), "AA"),
                                       (claim.other_accident, "OA")) if flag]
@@ -185,7 +172,7 @@ def _claim_segments(out: SegmentWriter, claim: Claim, hl: int) -> int:
         cov = other.coverage
         out.add("SBR", cov.responsibility, cov.relationship, cov.group_number, cov.group_name, "", "", "", "",
                 cov.payer.filing_indicator)
-        _adjustments(out, other.adjustments)
+        out.add_adjustments(other.adjustments)
         if other.adjudication_date is not None:
             out.add("AMT", "D", amount(other.paid))
         out.add("OI", "", "", "Y", "", "", "Y")
@@ -207,7 +194,7 @@ def _claim_segments(out: SegmentWriter, claim: Claim, hl: int) -> int:
                     continue
                 out.add("SVD", result.payer_id, amount(result.paid), ("HC", result.code, *result.modifiers), "",
                         str(result.units))
-                _adjustments(out, result.adjustments)
+                out.add_adjustments(result.adjustments)
                 out.add("DTP", "573", "D8", ymd(result.adjudication_date))
     return next_hl
 
@@ -343,6 +330,8 @@ class _Reader:
             else:
                 self.subscriber["insured"] = name
         elif qualifier == "PR":
+            if not s.get(3).strip():
+                self.fail(s, "the payer name (NM1*PR element 3) is empty")
             if self.claim is not None and self.other is not None:
                 self.other["payer"] = name
             else:

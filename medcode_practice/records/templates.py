@@ -613,7 +613,6 @@ def _otitis_media(chart: _Chart) -> dict:
     parent = chart.pick(("mother", "father", "grandmother"))
     words = _OTITIS[kind][3]
     code = _otitis_code(kind, side, recurrent)
-    ears = "both ears" if side == "bilateral" else f"the {side} ear"
     finding = _EAR_FINDINGS[kind]
     if side == "bilateral":
         exam_ears = f"Both ears: {finding}."
@@ -899,7 +898,7 @@ def _hypertension(chart: _Chart) -> dict:
     if kidney:
         n18, stage_words, (low, high) = _CKD_STAGES[kidney]
         egfr = chart.between(low, high)
-        kidney_words = (f"End-stage renal disease on hemodialysis" if kidney == "esrd" else
+        kidney_words = ("End-stage renal disease on hemodialysis" if kidney == "esrd" else
                         f"Chronic kidney disease {stage_words}")
         lines.append(f"{kidney_words}, eGFR {egfr}; followed by nephrology.")
     if heart == "none" and not kidney:
@@ -1017,7 +1016,7 @@ def _pregnancy(chart: _Chart) -> dict:
                                                                      "Excludes1 note for O09 (high-risk supervision).",
                                 diagnoses[0]["code"]))
         assessment_first = "High-risk pregnancy supervision: " + (
-            f"advanced maternal age" + (" and " if preterm else "") if elderly else "") + (
+            "advanced maternal age" + (" and " if preterm else "") if elderly else "") + (
             "prior preterm labor" if preterm else "") + "."
     else:
         code = ("Z34.0" if first else "Z34.8") + t
@@ -1493,8 +1492,8 @@ def _injection(chart: _Chart) -> dict:
     ordered_by = chart.pick(("at the office visit earlier today", "at this morning's telehealth visit"))
     dose_text = f"{drug['name']} {dose} mg"
     mixing = f", reconstituted with {drug['diluent']}," if drug["diluent"] else ""
-    diagnosis = _dx(use["code"], f"The reason for the injection, as documented by the ordering provider "
-                                 f"(first-listed, IV.G).", use["words"])
+    diagnosis = _dx(use["code"], "The reason for the injection, as documented by the ordering provider "
+                                 "(first-listed, IV.G).", use["words"])
     procedures = [_line("96372", "Therapeutic injection, intramuscular: one injection = 96372 x1. The drug is "
                                  "reported separately with its own HCPCS code.", "intramuscularly", pointers=[1])]
     sizes = dict(drug["codes"])
@@ -1895,7 +1894,7 @@ def _sepsis(chart: _Chart) -> dict:
     creatinine = chart.between(21, 38) / 10
     organism = source["organism"]
     sepsis_words = (("Severe sepsis" if severity != "sepsis" else "Sepsis")
-                    + (f" due to {organism}" if organism else "") + f", present on admission, source: "
+                    + (f" due to {organism}" if organism else "") + ", present on admission, source: "
                     + source["local_words"][0].lower() + source["local_words"][1:])
     diagnoses = [_dx(source["sepsis"], "Sepsis present on admission with a localized infection: the systemic "
                                        "infection is the principal diagnosis and the local infection is secondary "

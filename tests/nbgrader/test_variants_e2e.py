@@ -121,7 +121,7 @@ def course(tmp_path_factory, env):
         student_env = {k: v for k, v in env.items() if k != "MEDCODE_VARIANT_SALT"}
         student_env.update(JUPYTERHUB_USER=student, MEDCODE_ASSESSMENT_DIR=str(base / "no-keys-here"))
         run(sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "--inplace",
-            f"--ExecutePreprocessor.timeout=60", f"{UNIT}.ipynb", env=student_env, cwd=work)
+            "--ExecutePreprocessor.timeout=60", f"{UNIT}.ipynb", env=student_env, cwd=work)
         views[student] = read_nb(work / f"{UNIT}.ipynb")
 
     for student in STUDENTS:
