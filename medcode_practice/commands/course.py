@@ -402,14 +402,10 @@ def _test_cells(cells: list[dict]) -> dict[str, dict]:
 
 def parse_check(source: str) -> dict | None:
     """Read the check call a test cell ends with: function, target id, question, parts, mode, points."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    if not tree.body or not isinstance(tree.body[-1], ast.Expr) or not isinstance(tree.body[-1].value, ast.Call):
-        return None
-    call = tree.body[-1].value
-    if not isinstance(call.func, ast.Name) or call.func.id not in CHECK_CALLS:
+    from ..grading.gradebook import final_call
+
+    call = final_call(source, CHECK_CALLS)
+    if call is None:
         return None
     try:
         args = [ast.literal_eval(a) if not isinstance(a, ast.Name) else None for a in call.args]

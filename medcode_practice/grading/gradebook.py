@@ -131,8 +131,9 @@ def _source(cell: dict) -> str:
     return "".join(text) if isinstance(text, list) else str(text)
 
 
-def _check(source: str) -> dict | None:
-    """Read the check call a test cell ends with: check_item(case, answer, ...) or check_variant(tpl, slot, ...)."""
+def final_call(source: str, names) -> ast.Call | None:
+    """Return the call a test cell ends with (its last expression, the value nbgrader scores) if it is to one of
+    ``names`` by plain name, else None."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -140,7 +141,13 @@ def _check(source: str) -> dict | None:
     if not tree.body or not isinstance(tree.body[-1], ast.Expr) or not isinstance(tree.body[-1].value, ast.Call):
         return None
     call = tree.body[-1].value
-    if not isinstance(call.func, ast.Name) or call.func.id not in _CHECKS:
+    return call if isinstance(call.func, ast.Name) and call.func.id in names else None
+
+
+def _check(source: str) -> dict | None:
+    """Read the check call a test cell ends with: check_item(case, answer, ...) or check_variant(tpl, slot, ...)."""
+    call = final_call(source, _CHECKS)
+    if call is None:
         return None
     try:
         args = [a.value for a in call.args if isinstance(a, ast.Constant)]
