@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..codes import CodeError, icd10cm, icd10pcs
+from ..codes import CodeError, icd10cm, icd10pcs, modifiers
 from ..records import Case, load
 from .answer import Answer, EnteredLine, parse_answer
 from .score import Score, Verdict
@@ -373,7 +373,10 @@ class _Grader:
         out = []
         if part in ("", "modifiers") and set(entered.modifiers) != set(line.modifiers):
             missing = [m for m in line.modifiers if m not in entered.modifiers]
-            extra = [m for m in entered.modifiers if m not in line.modifiers]
+            unknown = [m for m in entered.modifiers if m not in line.modifiers and not modifiers.is_valid(m)]
+            extra = [m for m in entered.modifiers if m not in line.modifiers and m not in unknown]
+            if unknown:
+                out.append(f"{', '.join('-' + m for m in unknown)} is not a CPT or HCPCS modifier")
             if safe:
                 if extra:
                     out.append(f"modifier {', '.join('-' + m for m in extra)} is not supported here")

@@ -222,3 +222,10 @@ def test_redaction_also_masks_a_key_code_cut_short():
     masked = redact(text, secrets)
     assert "T46.5X1" not in masked and "E11.22" not in masked and "E11.2 " not in masked
     assert "I10" in masked and "T46 " in masked
+
+
+def test_an_unknown_modifier_is_named_as_such():
+    """Is a typo'd modifier (-2X) reported as not a modifier, not just as the wrong one?"""
+    score = grade(OFFICE, "99214-2X, J1885 x2", parts=("procedures",))
+    item = next(v for v in score.items if v.entered.startswith("99214"))
+    assert item.tag == "modifier" and "-2X is not a CPT or HCPCS modifier" in item.message
