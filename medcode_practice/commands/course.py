@@ -374,20 +374,10 @@ def run_grade(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------------------------- report
-def _cells(path: Path) -> list[dict]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError):
-        return []
-
-
-def _meta(cell: dict) -> dict:
-    return (cell.get("metadata") or {}).get("nbgrader") or {}
-
-
-def _source(cell: dict) -> str:
-    text = cell.get("source", "")
-    return "".join(text) if isinstance(text, list) else str(text)
+# Reading notebook cells is shared with the dashboard's re-grading.
+from .._notebooks import cells as _cells  # noqa: E402
+from .._notebooks import nbgrader_meta as _meta  # noqa: E402
+from .._notebooks import source as _source  # noqa: E402
 
 
 def _normal(text: str) -> str:

@@ -11,11 +11,14 @@ gradebook is refused with a message instead of being turned into an empty one.
 from __future__ import annotations
 
 import ast
-import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .._notebooks import cells as _cells
+from .._notebooks import nbgrader_meta as _meta
+from .._notebooks import source as _source
 
 __all__ = ["read", "Classbook", "GradebookError", "regrade", "item_checks", "answer_literal"]
 
@@ -115,22 +118,6 @@ def read(path: str | Path) -> Classbook:
 
 
 # ----------------------------------------------------------------------------------------------- re-grading
-def _cells(path: Path) -> list[dict]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError, AttributeError):
-        return []
-
-
-def _meta(cell: dict) -> dict:
-    return (cell.get("metadata") or {}).get("nbgrader") or {}
-
-
-def _source(cell: dict) -> str:
-    text = cell.get("source", "")
-    return "".join(text) if isinstance(text, list) else str(text)
-
-
 def final_call(source: str, names) -> ast.Call | None:
     """Return the call a test cell ends with (its last expression, the value nbgrader scores) if it is to one of
     ``names`` by plain name, else None."""
